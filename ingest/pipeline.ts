@@ -1,0 +1,399 @@
+// The ingest job: scan ► parse (DuckDB) ► repair or quarantine unreadable lines ► normalize ► dedupe ► load,
+// all in one transaction per run, so a crash leaves the database as before the run or after it.
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import type { DuckDBConnection } from "@duckdb/node-api";
+import { type Ledger, projectRoot } from "../app/.server/db";
+import { type Progress, silentProgress } from "./progress";
+import { expandInputs, readLines, type ScannedFile, scanFile } from "./readers/scan";
+import { load } from "./steps/load";
+import { normalize } from "./steps/normalize";
+import { EVENT_KINDS, type EventKind, PAYLOAD_COLUMNS, PAYLOAD_TYPE } from "./steps/shapes";
+
+export type IngestSource = "cli" | "demo" | "server" | "receiver" | "test";
+
+export interface IngestOptions {
+  source?: IngestSource;
+  isDemo?: boolean;
+  progress?: Progress;
+  /** Called between steps; tests use it to crash a run at a known point. */
+  onStep?: (step: string) => void;
+}
+
+export interface IngestSummary {
+  run_id: number | null;
+  files: number;
+  unchanged_files: number;
+  lines: number;
+  payloads: number;
+  events: Record<EventKind, number>;
+  duplicates: number;
+  quarantined: number;
+  problems: string[];
+  seconds: number;
+}
+
+const MAX_OBJECT_BYTES = 256 << 20;
+const sqlString = (s: string) => `'${s.replace(/'/g, "''")}'`;
+
+/** Turns the opt-out keyword file into one anchored regular expression. */
+export function optOutPattern(file = path.join(projectRoot(), "pricing-data/opt-out-keywords.txt")): string {
+  const words = fs
+    .readFileSync(file, "utf8")
+    .split("\n")
+    .map((l) => l.trim().toLowerCase())
+    .filter((l) => l && !l.startsWith("#"))
+    .map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
+  return `^(${words.join("|")})$`;
+}
+
+interface SideLine {
+  fileId: number;
+  lineNo: number;
+  itemPrefix: string | null;
+  text: string;
+}
+
+export async function ingestPaths(ledger: Ledger, inputs: string[], opts: IngestOptions = {}): Promise<IngestSummary> {
+  const started = Date.now();
+  const progress = opts.progress ?? silentProgress;
+  const step = opts.onStep ?? (() => {});
+  const { files, problems } = expandInputs(inputs);
+  const emptyEvents = Object.fromEntries(EVENT_KINDS.map((k) => [k, 0])) as Record<EventKind, number>;
+  const summary: IngestSummary = {
+    run_id: null,
+    files: files.length,
+    unchanged_files: 0,
+    lines: 0,
+    payloads: 0,
+    events: { ...emptyEvents },
+    duplicates: 0,
+    quarantined: 0,
+    problems,
+    seconds: 0,
+  };
+  if (files.length === 0) {
+    summary.seconds = (Date.now() - started) / 1000;
+    return summary;
+  }
+
+  // 1. Scan: fingerprints and line maps, in Node (one sequential read per file).
+  const totalBytes = files.reduce((n, f) => n + fs.statSync(f).size, 0) || 1;
+  let readBytes = 0;
+  progress.phase("scanning", 0.12);
+  const scanned: ScannedFile[] = [];
+  for (const file of files) {
+    try {
+      scanned.push(
+        await scanFile(file, (n) => {
+          readBytes += n;
+          progress.update(readBytes / totalBytes);
+        }),
+      );
+    } catch (error) {
+      problems.push((error as Error).message);
+    }
+  }
+
+  const conn = await ledger.connect();
+  const now = new Date().toISOString();
+  const sideDir = fs.mkdtempSync(path.join(os.tmpdir(), "waba-ledger-side-"));
+  try {
+    const known = new Set(
+      (
+        await rows(
+          conn,
+          `SELECT DISTINCT sha256 FROM source_files WHERE sha256 IN (${scanned.map((s) => sqlString(s.sha256)).join(",") || "''"})`,
+        )
+      ).map((r) => String(r.sha256)),
+    );
+    const fresh = scanned.filter((s) => !known.has(s.sha256));
+    summary.unchanged_files = scanned.length - fresh.length;
+    summary.lines = fresh.reduce((n, s) => n + s.lines, 0);
+    if (fresh.length === 0) return summary;
+
+    await conn.run("BEGIN TRANSACTION");
+    step("begin");
+    const runId = Number((await rows(conn, "SELECT coalesce(max(run_id), 0) + 1 AS id FROM ingest_runs"))[0]?.id);
+    summary.run_id = runId;
+    await conn.run(
+      "INSERT INTO ingest_runs (run_id, started_at, source, is_demo) VALUES ($id, $now::TIMESTAMPTZ, $source, $demo)",
+      { id: runId, now, source: opts.source ?? "cli", demo: opts.isDemo ?? false },
+    );
+    const firstFileId = Number((await rows(conn, "SELECT coalesce(max(file_id), 0) + 1 AS id FROM source_files"))[0]?.id);
+    await conn.run(`
+      CREATE OR REPLACE TEMP TABLE stage (file_id INTEGER, line_no BIGINT, item_prefix VARCHAR, object VARCHAR, entry ${PAYLOAD_TYPE});
+      CREATE OR REPLACE TEMP TABLE q_candidates (file_id INTEGER, line_no BIGINT, item VARCHAR, reason VARCHAR, raw VARCHAR);
+      CREATE OR REPLACE TEMP TABLE run_files (file_id INTEGER, path VARCHAR);`);
+    const fileIds = new Map<ScannedFile, number>();
+    fresh.forEach((s, i) => fileIds.set(s, firstFileId + i));
+    for (const s of fresh) {
+      await conn.run("INSERT INTO run_files VALUES ($id, $path)", { id: fileIds.get(s) as number, path: s.path });
+    }
+
+    // 2. Parse with DuckDB. JSON Lines go straight in; .json files (one payload or an array) via a side file.
+    progress.phase("parsing", 0.38);
+    const side: SideLine[] = [];
+    const jsonl = fresh.filter((s) => s.format === "jsonl");
+    let doneBytes = 0;
+    const jsonlBytes = jsonl.reduce((n, s) => n + s.sizeBytes, 0) || 1;
+    for (const s of jsonl) {
+      const fileId = fileIds.get(s) as number;
+      let lineExpr = "s.rec";
+      let join = "";
+      if (s.blankLines.length > 0) {
+        // DuckDB skips white-space-only lines: record n is line n + (blank lines before it).
+        await conn.run("CREATE OR REPLACE TEMP TABLE blanks (nb BIGINT, cum BIGINT)");
+        const app = await conn.createAppender("blanks", "main", "temp");
+        s.blankLines.forEach((line, i) => {
+          app.appendBigInt(BigInt(line - (i + 1)));
+          app.appendBigInt(BigInt(i + 1));
+          app.endRow();
+        });
+        app.closeSync();
+        lineExpr = "s.rec + coalesce(b.cum, 0)";
+        join = "ASOF LEFT JOIN blanks b ON s.rec > b.nb";
+      }
+      await withProgress(conn, progress, doneBytes / jsonlBytes, s.sizeBytes / jsonlBytes, () =>
+        conn.run(`
+          INSERT INTO stage
+          SELECT ${fileId}, ${lineExpr}, NULL, s.object, s.entry
+          FROM (SELECT row_number() OVER () AS rec, * FROM read_json(${sqlString(s.readPath)}, format = 'newline_delimited',
+                ignore_errors = true, maximum_object_size = ${MAX_OBJECT_BYTES}, columns = ${PAYLOAD_COLUMNS})) s ${join}`),
+      );
+      doneBytes += s.sizeBytes;
+    }
+    step("parsed");
+
+    // Records DuckDB could not type (invalid JSON, a BOM, non-webhook JSON): decide in Node, line by line.
+    const unreadable = await rows(conn, "SELECT file_id, line_no FROM stage WHERE entry IS NULL ORDER BY 1, 2");
+    if (unreadable.length > 0) {
+      await conn.run("DELETE FROM stage WHERE entry IS NULL");
+      for (const s of jsonl) {
+        const fileId = fileIds.get(s) as number;
+        const wanted = unreadable.filter((r) => Number(r.file_id) === fileId).map((r) => Number(r.line_no));
+        if (wanted.length === 0) continue;
+        const texts = await readLines(s.readPath, wanted);
+        for (const lineNo of wanted) {
+          const text = texts.get(lineNo) ?? "";
+          const verdict = judgeLine(text, lineNo === s.lines);
+          if (verdict.ok) side.push({ fileId, lineNo, itemPrefix: null, text: verdict.text });
+          else await quarantineLine(conn, fileId, lineNo, null, verdict.reason, text);
+        }
+      }
+    }
+    for (const s of fresh.filter((f) => f.format === "json")) {
+      const fileId = fileIds.get(s) as number;
+      const text = fs.readFileSync(s.readPath, "utf8").replace(/^\uFEFF/, "");
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(text);
+      } catch (error) {
+        await quarantineLine(conn, fileId, null, null, `invalid JSON: ${(error as Error).message}`, text.slice(0, 1 << 20));
+        continue;
+      }
+      const items = Array.isArray(parsed) ? parsed : [parsed];
+      items.forEach((item, i) =>
+        side.push({
+          fileId,
+          lineNo: Array.isArray(parsed) ? i + 1 : 1,
+          itemPrefix: Array.isArray(parsed) ? `[${i}]` : null,
+          text: JSON.stringify(item),
+        }),
+      );
+    }
+    if (side.length > 0) await stageSideLines(conn, sideDir, side);
+    summary.payloads = Number((await rows(conn, "SELECT count(*) AS n FROM stage WHERE entry IS NOT NULL"))[0]?.n);
+    step("staged");
+
+    // 3. Normalize and load.
+    progress.phase("normalizing", 0.3);
+    const hashKey = ledger.hashKey;
+    await withProgress(conn, progress, 0, 1, () => normalize(conn, { now, hashKey, optOutPattern: optOutPattern() }));
+    await fillQuarantineRaw(conn, fresh, fileIds, side.length > 0);
+    await conn.run(`
+      CREATE TEMP TABLE q_final AS
+      SELECT f.path, q.line_no, q.item, q.reason, coalesce(q.raw, '') AS raw
+      FROM q_candidates q JOIN run_files f USING (file_id)`);
+    step("normalized");
+    progress.phase("loading", 0.2);
+    const counts = await withProgress(conn, progress, 0, 1, () => load(conn, runId, now));
+    summary.events = counts.events;
+    summary.duplicates = counts.duplicates;
+    summary.quarantined = counts.quarantined;
+    step("loaded");
+
+    const app = await conn.createAppender("source_files");
+    for (const s of fresh) {
+      app.appendInteger(fileIds.get(s) as number);
+      app.appendVarchar(s.path);
+      app.appendBigInt(BigInt(s.sizeBytes));
+      app.appendVarchar(s.sha256);
+      app.appendBigInt(BigInt(s.lines));
+      app.appendInteger(runId);
+      app.appendVarchar(now);
+      app.endRow();
+    }
+    app.closeSync();
+    summary.seconds = (Date.now() - started) / 1000;
+    const eventsTotal = Object.values(summary.events).reduce((a, b) => a + b, 0);
+    await conn.run(
+      `UPDATE ingest_runs SET finished_at = now(), files = $files, unchanged_files = $unchanged, lines = $lines,
+         payloads = $payloads, events = $events, duplicates = $dups, quarantined = $q, summary = $summary
+       WHERE run_id = $id`,
+      {
+        id: runId,
+        files: summary.files,
+        unchanged: summary.unchanged_files,
+        lines: summary.lines,
+        payloads: summary.payloads,
+        events: eventsTotal,
+        dups: summary.duplicates,
+        q: summary.quarantined,
+        summary: JSON.stringify(summary),
+      },
+    );
+    step("before-commit");
+    await conn.run("COMMIT");
+    step("committed");
+    progress.done();
+    return summary;
+  } catch (error) {
+    try {
+      await conn.run("ROLLBACK");
+    } catch {
+      // no transaction was open
+    }
+    throw error;
+  } finally {
+    summary.seconds = (Date.now() - started) / 1000;
+    conn.closeSync();
+    fs.rmSync(sideDir, { recursive: true, force: true });
+    for (const s of scanned) s.cleanup();
+  }
+}
+
+type Verdict = { ok: true; text: string } | { ok: false; reason: string };
+
+/** Why a line DuckDB could not read is bad — or the repaired text when only a BOM or white space was in the way. */
+export function judgeLine(raw: string, isLastLine: boolean): Verdict {
+  const text = raw.replace(/^\uFEFF/, "").trim();
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    const hint = isLastLine ? " (the last line looks truncated: was the file still being written?)" : "";
+    return { ok: false, reason: `invalid JSON: ${(error as Error).message}${hint}` };
+  }
+  if (value === null || typeof value !== "object" || Array.isArray(value)) {
+    return { ok: false, reason: "not a webhook payload: the line is not a JSON object" };
+  }
+  const entry = (value as { entry?: unknown }).entry;
+  if (!Array.isArray(entry)) {
+    return { ok: false, reason: "not a webhook payload: no entry[] list" };
+  }
+  if (entry.some((e) => e === null || typeof e !== "object" || Array.isArray(e))) {
+    return { ok: false, reason: "not a webhook payload: entry[] holds something other than objects" };
+  }
+  return { ok: true, text: JSON.stringify(value) };
+}
+
+async function quarantineLine(
+  conn: DuckDBConnection,
+  fileId: number,
+  lineNo: number | null,
+  item: string | null,
+  reason: string,
+  raw: string,
+) {
+  await conn.run("INSERT INTO q_candidates VALUES ($f, $l, $i, $r, $raw)", {
+    f: fileId,
+    l: lineNo,
+    i: item,
+    r: reason,
+    raw,
+  });
+}
+
+/** Parses repaired lines and .json items through the same DuckDB reader, keeping each one's file and line. */
+async function stageSideLines(conn: DuckDBConnection, dir: string, side: SideLine[]) {
+  const file = path.join(dir, "side.jsonl");
+  fs.writeFileSync(file, `${side.map((s) => s.text.replace(/\n/g, " ")).join("\n")}\n`);
+  await conn.run(
+    "CREATE OR REPLACE TEMP TABLE side_map (rec BIGINT, file_id INTEGER, line_no BIGINT, item_prefix VARCHAR, raw VARCHAR)",
+  );
+  const app = await conn.createAppender("side_map", "main", "temp");
+  side.forEach((s, i) => {
+    app.appendBigInt(BigInt(i + 1));
+    app.appendInteger(s.fileId);
+    app.appendBigInt(BigInt(s.lineNo));
+    if (s.itemPrefix === null) app.appendNull();
+    else app.appendVarchar(s.itemPrefix);
+    app.appendVarchar(s.text);
+    app.endRow();
+  });
+  app.closeSync();
+  await conn.run(`
+    CREATE OR REPLACE TEMP TABLE side_stage AS
+    SELECT m.file_id, m.line_no, m.item_prefix, m.raw, s.object, s.entry
+    FROM (SELECT row_number() OVER () AS rec, * FROM read_json(${sqlString(file)}, format = 'newline_delimited',
+          ignore_errors = true, maximum_object_size = ${MAX_OBJECT_BYTES}, columns = ${PAYLOAD_COLUMNS})) s
+    JOIN side_map m USING (rec);
+    INSERT INTO q_candidates
+    SELECT file_id, line_no, item_prefix, 'payload has the webhook keys but values of unexpected types', raw
+    FROM side_stage WHERE entry IS NULL;
+    INSERT INTO stage SELECT file_id, line_no, item_prefix, object, entry FROM side_stage WHERE entry IS NOT NULL;`);
+}
+
+/** Payload-level quarantine candidates carry no text yet: fetch their lines from the files. */
+async function fillQuarantineRaw(
+  conn: DuckDBConnection,
+  files: ScannedFile[],
+  fileIds: Map<ScannedFile, number>,
+  hasSide: boolean,
+) {
+  if (hasSide) {
+    await conn.run(`UPDATE q_candidates q SET raw = m.raw FROM side_map m
+      WHERE q.raw IS NULL AND q.file_id = m.file_id AND q.line_no = m.line_no AND q.item IS NOT DISTINCT FROM m.item_prefix`);
+  }
+  const missing = await rows(conn, "SELECT DISTINCT file_id, line_no FROM q_candidates WHERE raw IS NULL AND line_no IS NOT NULL");
+  if (missing.length === 0) return;
+  for (const s of files) {
+    const fileId = fileIds.get(s) as number;
+    const wanted = missing.filter((r) => Number(r.file_id) === fileId).map((r) => Number(r.line_no));
+    if (wanted.length === 0) continue;
+    const texts = s.format === "json" ? new Map<number, string>() : await readLines(s.readPath, wanted);
+    for (const lineNo of wanted) {
+      await conn.run("UPDATE q_candidates SET raw = $raw WHERE file_id = $f AND line_no = $l AND raw IS NULL", {
+        raw: texts.get(lineNo) ?? "",
+        f: fileId,
+        l: lineNo,
+      });
+    }
+  }
+}
+
+async function rows(conn: DuckDBConnection, sql: string): Promise<Record<string, unknown>[]> {
+  return (await conn.runAndReadAll(sql)).getRowObjectsJson() as Record<string, unknown>[];
+}
+
+/** Runs a long statement while mirroring DuckDB's own progress estimate into the phase's bar. */
+async function withProgress<T>(
+  conn: DuckDBConnection,
+  progress: Progress,
+  from: number,
+  span: number,
+  work: () => Promise<T>,
+): Promise<T> {
+  const timer = setInterval(() => {
+    const pct = conn.progress.percentage;
+    if (pct >= 0) progress.update(from + (span * pct) / 100);
+  }, 250);
+  try {
+    return await work();
+  } finally {
+    clearInterval(timer);
+    progress.update(from + span);
+  }
+}

@@ -1,0 +1,136 @@
+// Load step: inserts each kind's candidates that are new (first of any in-batch duplicates, none already
+// stored) and the quarantine, returning per-kind counts. Runs inside the run's transaction.
+import type { DuckDBConnection } from "@duckdb/node-api";
+import type { EventKind } from "./shapes";
+
+interface Target {
+  kind: EventKind;
+  candidates: string;
+  table: string;
+  columns: string[];
+}
+
+const TARGETS: Target[] = [
+  {
+    kind: "status",
+    candidates: "st_cand",
+    table: "status_events",
+    columns: [
+      "event_key", "run_id", "file_id", "line_no", "waba_id", "phone_number_id", "display_phone_number", "message_id",
+      "bsp_message_id", "status", "status_at", "recipient_hash", "recipient_prefix", "recipient_country", "recipient_type",
+      "has_bsuid", "pricing_billable", "pricing_model", "pricing_type", "pricing_category", "conversation_id",
+      "conversation_origin", "conversation_expires_at", "error_code", "error_count", "biz_opaque_callback_data",
+    ],
+  },
+  {
+    kind: "message",
+    candidates: "msg_cand",
+    table: "message_events",
+    columns: [
+      "event_key", "run_id", "file_id", "line_no", "waba_id", "phone_number_id", "display_phone_number", "message_id",
+      "received_at", "message_type", "sender_hash", "sender_prefix", "sender_country", "has_bsuid", "context_message_id",
+      "opens_service_window", "referral_source_type", "referral_source_id", "ctwa_clid", "opt_out_keyword",
+    ],
+  },
+  {
+    kind: "quality",
+    candidates: "quality_cand",
+    table: "quality_events",
+    columns: [
+      "event_key", "run_id", "file_id", "line_no", "waba_id", "field", "event_at", "display_phone_number", "event",
+      "current_limit", "old_limit", "max_daily_conversations_per_business", "max_daily_conversation_per_phone",
+      "max_phone_numbers_per_business", "max_phone_numbers_per_waba", "raw",
+    ],
+  },
+  {
+    kind: "template",
+    candidates: "template_cand",
+    table: "template_events",
+    columns: [
+      "event_key", "run_id", "file_id", "line_no", "waba_id", "field", "event_at", "template_id", "template_name",
+      "template_language", "event", "reason", "category", "previous_quality", "new_quality", "previous_category",
+      "new_category", "correct_category", "category_update_at", "raw",
+    ],
+  },
+  {
+    kind: "account",
+    candidates: "account_cand",
+    table: "account_events",
+    columns: [
+      "event_key", "run_id", "file_id", "line_no", "waba_id", "field", "event_at", "event", "phone_number",
+      "tier_pricing_category", "tier", "tier_effective_month", "tier_region", "tier_update_at", "auth_intl_start_at",
+      "primary_country", "ban_state", "violation_type", "restriction_types", "alert_type", "alert_severity", "raw",
+    ],
+  },
+  {
+    kind: "preferences",
+    candidates: "pref_cand",
+    table: "preference_events",
+    columns: [
+      "event_key", "run_id", "file_id", "line_no", "waba_id", "phone_number_id", "event_at", "user_hash", "user_prefix",
+      "user_country", "category", "value",
+    ],
+  },
+  {
+    kind: "other",
+    candidates: "other_cand",
+    table: "other_events",
+    columns: ["event_key", "run_id", "file_id", "line_no", "waba_id", "field", "kind", "event_at", "error_code", "raw"],
+  },
+];
+
+export interface LoadCounts {
+  events: Record<EventKind, number>;
+  candidates: number;
+  duplicates: number;
+  quarantined: number;
+}
+
+async function count(conn: DuckDBConnection, sql: string, params?: Record<string, string | number>): Promise<number> {
+  const reader = await conn.runAndReadAll(sql, params);
+  return Number(reader.getRows()[0]?.[0] ?? 0);
+}
+
+/** Inserts new rows only. The first occurrence (lowest file, line) of an in-batch duplicate is the one kept. */
+export async function load(conn: DuckDBConnection, runId: number, now: string): Promise<LoadCounts> {
+  const events = {} as Record<EventKind, number>;
+  let candidates = 0;
+  for (const t of TARGETS) {
+    const n = await count(conn, `SELECT count(*) FROM ${t.candidates}`);
+    candidates += n;
+    if (n === 0) {
+      events[t.kind] = 0;
+      continue;
+    }
+    const cols = t.columns.map((c) => (c === "run_id" ? "$run_id" : c)).join(", ");
+    await conn.run(
+      `CREATE TEMP TABLE ${t.candidates}_new AS
+       SELECT DISTINCT ON (event_key) * FROM ${t.candidates} c
+       WHERE NOT EXISTS (SELECT 1 FROM ${t.table} e WHERE e.event_key = c.event_key)
+       ORDER BY event_key, file_id, line_no`,
+    );
+    events[t.kind] = await count(
+      conn,
+      `INSERT INTO ${t.table} (${t.columns.join(", ")}) SELECT ${cols} FROM ${t.candidates}_new`,
+      { run_id: runId },
+    );
+    if (t.kind === "status") {
+      await conn.run(`
+        INSERT INTO status_errors
+        SELECT n.event_key, (u.i - 1)::SMALLINT, n.waba_id, n.message_id, n.status_at, u.e.code, u.e.title,
+          u.e.error_data.details, u.e.href
+        FROM (SELECT * FROM st_cand_new WHERE errors IS NOT NULL) n, unnest(n.errors) WITH ORDINALITY AS u(e, i)`);
+    }
+  }
+  const quarantined = await count(
+    conn,
+    `INSERT INTO quarantine
+     SELECT DISTINCT ON (qk) qk, $run_id, path, line_no, item, reason, raw, $now::TIMESTAMPTZ
+     FROM (SELECT md5_number(concat_ws('|', coalesce(item, ''), reason, raw)) AS qk, * FROM q_final) c
+     WHERE NOT EXISTS (SELECT 1 FROM quarantine q WHERE q.quarantine_key = c.qk)
+     ORDER BY qk, path, line_no`,
+    { run_id: runId, now },
+  );
+  const inserted = Object.values(events).reduce((a, b) => a + b, 0);
+  return { events, candidates, duplicates: candidates - inserted, quarantined };
+}

@@ -1,0 +1,234 @@
+// Normalize step: turns staged payloads into event rows (one SQL statement per kind), routes bad items to
+// quarantine candidates, and computes each event's semantic key. Runs inside the run's transaction.
+import type { DuckDBConnection } from "@duckdb/node-api";
+import { prefixKeySql, twoDigitCallingCodes } from "../../app/.server/db/phone-prefixes";
+import { KNOWN_FIELDS, MESSAGES_VALUE_SHAPE } from "./shapes";
+
+const sqlString = (s: string) => `'${s.replace(/'/g, "''")}'`;
+
+/** md5 of the parts joined by '|' (NULL spelled '~' so parts never shift): the semantic identity of an event. */
+export function keySql(tag: string, ...parts: string[]): string {
+  return `md5_number(concat_ws('|', ${sqlString(tag)}, ${parts.map((p) => `coalesce(CAST(${p} AS VARCHAR), '~')`).join(", ")}))`;
+}
+
+/** Unix seconds in a string → instant, NULL when not a plausible webhook time (2010 … run start + 2 days). */
+const instantSql = (col: string) =>
+  `CASE WHEN TRY_CAST(${col} AS BIGINT) BETWEEN 1262304000 AND epoch($now::TIMESTAMPTZ) + 172800 THEN to_timestamp(TRY_CAST(${col} AS BIGINT)) END`;
+
+const phoneHash = (col: string) => `md5_number_lower($hash_key || '|' || ${col})`;
+
+export interface NormalizeParams {
+  now: string;
+  hashKey: string;
+  optOutPattern: string;
+}
+
+/** Builds every temp table the load step inserts from. Returns nothing: counts are read by the load step. */
+export async function normalize(conn: DuckDBConnection, p: NormalizeParams): Promise<void> {
+  const params = { now: p.now, hash_key: p.hashKey, optout: p.optOutPattern };
+  // DuckDB refuses values for parameters a statement does not use: bind only the ones it names.
+  const run = (sql: string) =>
+    conn.run(sql, Object.fromEntries(Object.entries(params).filter(([k]) => sql.includes(`$${k}`))));
+  const digits = (col: string) => `regexp_replace(${col}, '[^0-9]', '', 'g')`;
+  const prefixOf = (col: string) => prefixKeySql(col, twoDigitCallingCodes());
+  const bsuidCountry = (col: string) => `CASE WHEN regexp_matches(${col}, '^[A-Z]{2}\\.') THEN left(${col}, 2) END`;
+
+  // Payload-level problems: valid JSON that is not a WhatsApp webhook.
+  await run(`
+    INSERT INTO q_candidates
+    SELECT file_id, line_no, item_prefix,
+      CASE WHEN entry IS NULL OR len(entry) = 0 THEN 'not a webhook payload: no entry[] list'
+           ELSE 'not a WhatsApp webhook: object is ' || to_json(object)::VARCHAR || ', expected "whatsapp_business_account"' END,
+      NULL
+    FROM stage
+    WHERE entry IS NULL OR len(entry) = 0 OR (object IS NOT NULL AND object <> 'whatsapp_business_account')`);
+
+  await run(`
+    CREATE TEMP TABLE entries AS
+    SELECT s.file_id, s.line_no, s.item_prefix, u.i - 1 AS entry_idx, u.e AS e
+    FROM (SELECT * FROM stage WHERE len(entry) > 0 AND (object IS NULL OR object = 'whatsapp_business_account')) s,
+         unnest(s.entry) WITH ORDINALITY AS u(e, i)`);
+
+  await run(`
+    INSERT INTO q_candidates
+    SELECT file_id, line_no, concat_ws('.', item_prefix, 'entry[' || entry_idx || ']'),
+      'entry has no id (the WhatsApp Business Account id)', to_json(e)::VARCHAR
+    FROM entries WHERE e.id IS NULL OR e.id = ''`);
+
+  await run(`
+    CREATE TEMP TABLE changes AS
+    SELECT x.file_id, x.line_no, concat_ws('.', x.item_prefix, 'entry[' || x.entry_idx || '].changes[' || (u.j - 1) || ']') AS item,
+      x.e.id AS waba_id, CASE WHEN x.e.time BETWEEN 1262304000 AND epoch($now::TIMESTAMPTZ) + 172800 THEN to_timestamp(x.e.time) END AS entry_at,
+      x.e.time AS entry_time, u.c.field AS field, u.c.value AS value
+    FROM (SELECT * FROM entries WHERE e.id IS NOT NULL AND e.id <> '') x, unnest(x.e.changes) WITH ORDINALITY AS u(c, j)`);
+
+  await run(`
+    INSERT INTO q_candidates
+    SELECT file_id, line_no, item, CASE WHEN field IS NULL THEN 'change has no field' ELSE 'change has no value object' END, NULL
+    FROM changes WHERE field IS NULL OR value IS NULL OR json_type(value) <> 'OBJECT'`);
+
+  await run(`
+    CREATE TEMP TABLE mv AS
+    SELECT file_id, line_no, item, waba_id, field, entry_at, entry_time, value, json_transform(value, ${sqlString(MESSAGES_VALUE_SHAPE)}) AS v
+    FROM changes WHERE field = 'messages' AND json_type(value) = 'OBJECT'`);
+
+  // Outgoing statuses: one candidate per statuses[] item.
+  await run(`
+    CREATE TEMP TABLE st_raw AS
+    SELECT m.file_id, m.line_no, m.item || '.value.statuses[' || (u.k - 1) || ']' AS item, m.waba_id,
+      m.v.metadata.phone_number_id AS phone_number_id, m.v.metadata.display_phone_number AS display_phone_number,
+      u.s AS s, coalesce(u.s.meta_msg_id, u.s.id) AS message_id, ${instantSql("u.s.timestamp")} AS status_at,
+      m.value, u.k - 1 AS k
+    FROM (SELECT * FROM mv WHERE v.statuses IS NOT NULL) m, unnest(m.v.statuses) WITH ORDINALITY AS u(s, k)`);
+
+  await run(`
+    INSERT INTO q_candidates
+    SELECT file_id, line_no, item,
+      CASE WHEN message_id IS NULL THEN 'status has no message id'
+           WHEN s.status IS NULL THEN 'status has no status value'
+           ELSE 'status timestamp ' || coalesce(to_json(s.timestamp)::VARCHAR, 'missing') || ' is not a plausible Unix time' END,
+      json_extract(value, '$.statuses[' || k || ']')::VARCHAR
+    FROM st_raw WHERE message_id IS NULL OR s.status IS NULL OR status_at IS NULL`);
+
+  await run(`
+    CREATE TEMP TABLE st_cand AS
+    SELECT ${keySql("s", "message_id", "s.status", "s.timestamp", "s.recipient_participant_id")} AS event_key,
+      file_id, line_no, waba_id, phone_number_id, display_phone_number, message_id,
+      CASE WHEN s.meta_msg_id IS NOT NULL THEN s.id END AS bsp_message_id, s.status, status_at,
+      CASE WHEN rcpt <> '' THEN ${phoneHash("rcpt")} WHEN s.recipient_user_id IS NOT NULL THEN ${phoneHash("'bsuid:' || s.recipient_user_id")} END AS recipient_hash,
+      rcpt_prefix AS recipient_prefix,
+      coalesce(pp.iso2, ${bsuidCountry("s.recipient_user_id")}) AS recipient_country,
+      CASE WHEN s.recipient_type = 'group' THEN 'group' ELSE 'individual' END AS recipient_type,
+      s.recipient_user_id IS NOT NULL AS has_bsuid,
+      s.pricing.billable AS pricing_billable, s.pricing.pricing_model AS pricing_model, s.pricing.type AS pricing_type,
+      s.pricing.category AS pricing_category, s.conversation.id AS conversation_id, s.conversation.origin.type AS conversation_origin,
+      ${instantSql("s.conversation.expiration_timestamp")} AS conversation_expires_at,
+      s.errors[1].code AS error_code, coalesce(len(s.errors), 0)::SMALLINT AS error_count, s.biz_opaque_callback_data,
+      s.errors AS errors
+    FROM (SELECT *, ${digits("coalesce(s.recipient_participant_id, s.recipient_id, '')")} AS rcpt,
+                 ${prefixOf(digits("coalesce(s.recipient_participant_id, s.recipient_id, '')"))} AS rcpt_prefix
+          FROM st_raw WHERE message_id IS NOT NULL AND s.status IS NOT NULL AND status_at IS NOT NULL) x
+    LEFT JOIN phone_prefixes pp ON pp.prefix = x.rcpt_prefix`);
+
+  // Inbound messages.
+  await run(`
+    CREATE TEMP TABLE msg_raw AS
+    SELECT m.file_id, m.line_no, m.item || '.value.messages[' || (u.k - 1) || ']' AS item, m.waba_id,
+      m.v.metadata.phone_number_id AS phone_number_id, m.v.metadata.display_phone_number AS display_phone_number,
+      u.x AS x, ${instantSql("u.x.timestamp")} AS received_at, m.value, u.k - 1 AS k
+    FROM (SELECT * FROM mv WHERE v.messages IS NOT NULL) m, unnest(m.v.messages) WITH ORDINALITY AS u(x, k)`);
+
+  await run(`
+    INSERT INTO q_candidates
+    SELECT file_id, line_no, item,
+      CASE WHEN x.id IS NULL THEN 'message has no id'
+           ELSE 'message timestamp ' || coalesce(to_json(x.timestamp)::VARCHAR, 'missing') || ' is not a plausible Unix time' END,
+      json_extract(value, '$.messages[' || k || ']')::VARCHAR
+    FROM msg_raw WHERE x.id IS NULL OR received_at IS NULL`);
+
+  await run(`
+    CREATE TEMP TABLE msg_cand AS
+    SELECT ${keySql("m", "x.id")} AS event_key, file_id, line_no, waba_id, phone_number_id, display_phone_number,
+      x.id AS message_id, received_at, x.type AS message_type,
+      CASE WHEN sender <> '' THEN ${phoneHash("sender")} WHEN x.from_user_id IS NOT NULL THEN ${phoneHash("'bsuid:' || x.from_user_id")} END AS sender_hash,
+      sender_prefix, coalesce(pp.iso2, ${bsuidCountry("x.from_user_id")}) AS sender_country,
+      x.from_user_id IS NOT NULL AS has_bsuid, x.context.id AS context_message_id,
+      coalesce(x.type, '') NOT IN ('system', 'request_welcome') AS opens_service_window,
+      x.referral.source_type AS referral_source_type, x.referral.source_id AS referral_source_id, x.referral.ctwa_clid AS ctwa_clid,
+      coalesce(regexp_matches(lower(trim(coalesce(x.text.body, x.button.text, ''), ' .!?¡¿')), $optout), false) AS opt_out_keyword
+    FROM (SELECT *, ${digits("coalesce(x.from, '')")} AS sender, ${prefixOf(digits("coalesce(x.from, '')"))} AS sender_prefix
+          FROM msg_raw WHERE x.id IS NOT NULL AND received_at IS NOT NULL) y
+    LEFT JOIN phone_prefixes pp ON pp.prefix = y.sender_prefix`);
+
+  // Low-volume fields: typed columns for what pages use, the whole value kept as raw JSON.
+  const jv = (pathExpr: string) => `json_extract_string(value, '${pathExpr}')`;
+  await run(`
+    CREATE TEMP TABLE quality_cand AS
+    SELECT ${keySql("q", "waba_id", "field", "entry_time", jv("$.event"), jv("$.display_phone_number"), jv("$.current_limit"), jv("$.old_limit"), jv("$.max_daily_conversations_per_business"), jv("$.max_daily_conversation_per_phone"), jv("$.max_phone_numbers_per_business"), jv("$.max_phone_numbers_per_waba"))} AS event_key,
+      file_id, line_no, waba_id, field, entry_at AS event_at, ${jv("$.display_phone_number")} AS display_phone_number,
+      ${jv("$.event")} AS event, ${jv("$.current_limit")} AS current_limit, ${jv("$.old_limit")} AS old_limit,
+      ${jv("$.max_daily_conversations_per_business")} AS max_daily_conversations_per_business,
+      ${jv("$.max_daily_conversation_per_phone")} AS max_daily_conversation_per_phone,
+      ${jv("$.max_phone_numbers_per_business")} AS max_phone_numbers_per_business,
+      ${jv("$.max_phone_numbers_per_waba")} AS max_phone_numbers_per_waba, value AS raw
+    FROM changes WHERE field IN ('phone_number_quality_update', 'business_capability_update') AND json_type(value) = 'OBJECT'`);
+
+  await run(`
+    CREATE TEMP TABLE template_cand AS
+    SELECT ${keySql("t", "waba_id", "field", "entry_time", "template_id", "event", "reason", "new_quality", "new_category", "correct_category", "category_update_ts")} AS event_key,
+      file_id, line_no, waba_id, field, entry_at AS event_at, template_id, template_name, template_language, event, reason,
+      category, previous_quality, new_quality, previous_category, new_category, correct_category,
+      CASE WHEN TRY_CAST(category_update_ts AS BIGINT) > 0 THEN to_timestamp(TRY_CAST(category_update_ts AS BIGINT)) END AS category_update_at,
+      value AS raw
+    FROM (SELECT *,
+        coalesce(${jv("$.message_template_id")}, ${jv("$.template_id")}) AS template_id,
+        coalesce(${jv("$.message_template_name")}, ${jv("$.template_name")}) AS template_name,
+        coalesce(${jv("$.message_template_language")}, ${jv("$.template_language")}, ${jv("$.language")}) AS template_language,
+        ${jv("$.event")} AS event, ${jv("$.reason")} AS reason,
+        coalesce(${jv("$.message_template_category")}, ${jv("$.category")}) AS category,
+        ${jv("$.previous_quality_score")} AS previous_quality, ${jv("$.new_quality_score")} AS new_quality,
+        ${jv("$.previous_category")} AS previous_category, ${jv("$.new_category")} AS new_category,
+        ${jv("$.correct_category")} AS correct_category, ${jv("$.category_update_timestamp")} AS category_update_ts
+      FROM changes WHERE field IN ('message_template_status_update', 'message_template_quality_update', 'template_category_update') AND json_type(value) = 'OBJECT')`);
+
+  await run(`
+    CREATE TEMP TABLE account_cand AS
+    SELECT ${keySql("a", "waba_id", "field", "entry_time", "event", "tier", "tier_update_ts", "tier_pricing_category", "tier_effective_month", "tier_region", "auth_start", "primary_country", "ban_state", "violation_type", "alert_type", "json_extract(value, '$.restriction_info[*].restriction_type')")} AS event_key,
+      file_id, line_no, waba_id, field, entry_at AS event_at, event, phone_number, tier_pricing_category, tier,
+      tier_effective_month, tier_region,
+      CASE WHEN TRY_CAST(tier_update_ts AS BIGINT) > 0 THEN to_timestamp(TRY_CAST(tier_update_ts AS BIGINT)) END AS tier_update_at,
+      CASE WHEN TRY_CAST(auth_start AS BIGINT) > 0 THEN to_timestamp(TRY_CAST(auth_start AS BIGINT)) END AS auth_intl_start_at,
+      primary_country, ban_state, violation_type,
+      CASE WHEN json_type(value, '$.restriction_info') = 'ARRAY'
+           THEN list_transform(json_extract(value, '$.restriction_info[*].restriction_type'), x -> json_extract_string(x, '$')) END AS restriction_types,
+      alert_type, alert_severity, value AS raw
+    FROM (SELECT *,
+        coalesce(${jv("$.event")}, ${jv("$.alert_info.alert_type")}) AS event, ${jv("$.phone_number")} AS phone_number,
+        ${jv("$.volume_tier_info.pricing_category")} AS tier_pricing_category, ${jv("$.volume_tier_info.tier")} AS tier,
+        ${jv("$.volume_tier_info.effective_month")} AS tier_effective_month, ${jv("$.volume_tier_info.region")} AS tier_region,
+        ${jv("$.volume_tier_info.tier_update_time")} AS tier_update_ts,
+        coalesce(${jv("$.auth_international_rate_eligibility.start_time")}, ${jv("$.auth_intl_price_eligibility_info.start_time")}) AS auth_start,
+        coalesce(${jv("$.business_primary_location_country_info.country")}, ${jv("$.country")}) AS primary_country,
+        ${jv("$.ban_info.waba_ban_state")} AS ban_state, ${jv("$.violation_info.violation_type")} AS violation_type,
+        ${jv("$.alert_info.alert_type")} AS alert_type, ${jv("$.alert_info.alert_severity")} AS alert_severity
+      FROM changes WHERE field IN ('account_update', 'account_alerts') AND json_type(value) = 'OBJECT')`);
+
+  await run(`
+    CREATE TEMP TABLE pref_raw AS
+    SELECT c.file_id, c.line_no, c.item || '.value.user_preferences[' || (u.k - 1) || ']' AS item, c.waba_id, c.value,
+      json_extract_string(c.value, '$.metadata.phone_number_id') AS phone_number_id, u.p AS p, u.k - 1 AS k,
+      ${instantSql("json_extract_string(u.p, '$.timestamp')")} AS event_at
+    FROM (SELECT * FROM changes WHERE field = 'user_preferences' AND json_type(value, '$.user_preferences') = 'ARRAY') c,
+         unnest(json_extract(c.value, '$.user_preferences[*]')) WITH ORDINALITY AS u(p, k)`);
+
+  await run(`
+    CREATE TEMP TABLE pref_cand AS
+    SELECT ${keySql("p", "waba_id", "user_id", "json_extract_string(p, '$.category')", "json_extract_string(p, '$.value')", "json_extract_string(p, '$.timestamp')")} AS event_key,
+      file_id, line_no, waba_id, phone_number_id, event_at,
+      CASE WHEN user_digits <> '' THEN ${phoneHash("user_digits")} WHEN user_id IS NOT NULL THEN ${phoneHash("'bsuid:' || user_id")} END AS user_hash,
+      user_prefix, coalesce(pp.iso2, ${bsuidCountry("user_id")}) AS user_country,
+      json_extract_string(p, '$.category') AS category, json_extract_string(p, '$.value') AS value
+    FROM (SELECT *, json_extract_string(p, '$.user_id') AS user_id,
+            ${digits("coalesce(json_extract_string(p, '$.wa_id'), '')")} AS user_digits,
+            ${prefixOf(digits("coalesce(json_extract_string(p, '$.wa_id'), '')"))} AS user_prefix
+          FROM pref_raw) y
+    LEFT JOIN phone_prefixes pp ON pp.prefix = y.user_prefix`);
+
+  // System-level errors (value.errors with no statuses/messages) and fields this version does not know.
+  const known = Object.keys(KNOWN_FIELDS).map(sqlString).join(", ");
+  await run(`
+    CREATE TEMP TABLE other_cand AS
+    SELECT ${keySql("o", "waba_id", "field", "entry_time", "'system_error'", "e.code", "e.title", "v.metadata.phone_number_id")} AS event_key,
+      file_id, line_no, waba_id, field, 'system_error' AS kind, entry_at AS event_at, e.code AS error_code,
+      json_extract(value, '$.errors[' || (k - 1) || ']') AS raw
+    FROM (SELECT m.*, u.e, u.k FROM mv m, unnest(m.v.errors) WITH ORDINALITY AS u(e, k)
+          WHERE m.v.statuses IS NULL AND m.v.messages IS NULL AND m.v.errors IS NOT NULL)
+    UNION ALL
+    SELECT ${keySql("o", "waba_id", "field", "entry_time", "'unknown_field'", "value")},
+      file_id, line_no, waba_id, field, 'unknown_field', entry_at, NULL, value
+    FROM changes WHERE field IS NOT NULL AND field NOT IN (${known}) AND json_type(value) = 'OBJECT'
+    UNION ALL
+    SELECT ${keySql("o", "waba_id", "field", "entry_time", "'unknown_field'", "value")},
+      file_id, line_no, waba_id, field, 'unknown_field', entry_at, NULL, value
+    FROM mv WHERE v.statuses IS NULL AND v.messages IS NULL AND v.errors IS NULL`);
+}
