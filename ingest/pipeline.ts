@@ -146,8 +146,12 @@ export async function ingestPaths(ledger: Ledger, inputs: string[], opts: Ingest
         // DuckDB skips white-space-only lines: record n is line n + (blank lines before it).
         await conn.run("CREATE OR REPLACE TEMP TABLE blanks (nb BIGINT, cum BIGINT)");
         const app = await conn.createAppender("blanks", "main", "temp");
+        // nb = non-blank lines before the i-th blank; a run of blanks shares nb, so keep the run's last count.
         s.blankLines.forEach((line, i) => {
-          app.appendBigInt(BigInt(line - (i + 1)));
+          const nb = line - (i + 1);
+          const next = s.blankLines[i + 1];
+          if (next !== undefined && next - (i + 2) === nb) return;
+          app.appendBigInt(BigInt(nb));
           app.appendBigInt(BigInt(i + 1));
           app.endRow();
         });
@@ -194,14 +198,14 @@ export async function ingestPaths(ledger: Ledger, inputs: string[], opts: Ingest
         continue;
       }
       const items = Array.isArray(parsed) ? parsed : [parsed];
-      items.forEach((item, i) =>
-        side.push({
-          fileId,
-          lineNo: Array.isArray(parsed) ? i + 1 : 1,
-          itemPrefix: Array.isArray(parsed) ? `[${i}]` : null,
-          text: JSON.stringify(item),
-        }),
-      );
+      for (const [i, item] of items.entries()) {
+        const lineNo = Array.isArray(parsed) ? i + 1 : 1;
+        const itemPrefix = Array.isArray(parsed) ? `[${i}]` : null;
+        const text = JSON.stringify(item);
+        const verdict = judgeLine(text, false);
+        if (verdict.ok) side.push({ fileId, lineNo, itemPrefix, text });
+        else await quarantineLine(conn, fileId, lineNo, itemPrefix, verdict.reason, text);
+      }
     }
     if (side.length > 0) await stageSideLines(conn, sideDir, side);
     summary.payloads = Number((await rows(conn, "SELECT count(*) AS n FROM stage WHERE entry IS NOT NULL"))[0]?.n);

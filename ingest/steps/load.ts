@@ -1,5 +1,6 @@
 // Load step: inserts each kind's candidates that are new (first of any in-batch duplicates, none already
 // stored) and the quarantine, returning per-kind counts. Runs inside the run's transaction.
+import crypto from "node:crypto";
 import type { DuckDBConnection } from "@duckdb/node-api";
 import type { EventKind } from "./shapes";
 
@@ -122,15 +123,56 @@ export async function load(conn: DuckDBConnection, runId: number, now: string): 
         FROM (SELECT * FROM st_cand_new WHERE errors IS NOT NULL) n, unnest(n.errors) WITH ORDINALITY AS u(e, i)`);
     }
   }
-  const quarantined = await count(
+  const quarantined = await loadQuarantine(conn, runId, now);
+  const inserted = Object.values(events).reduce((a, b) => a + b, 0);
+  return { events, candidates, duplicates: candidates - inserted, quarantined };
+}
+
+/** Sorted-key JSON when the text parses, so a retry with reordered keys is the same quarantined item. */
+export function canonicalText(raw: string): string {
+  const sortKeys = (v: unknown): unknown =>
+    Array.isArray(v)
+      ? v.map(sortKeys)
+      : v && typeof v === "object"
+        ? Object.fromEntries(
+            Object.keys(v)
+              .sort()
+              .map((k) => [k, sortKeys((v as Record<string, unknown>)[k])]),
+          )
+        : v;
+  try {
+    return JSON.stringify(sortKeys(JSON.parse(raw)));
+  } catch {
+    return raw.trim();
+  }
+}
+
+/** Quarantine rows are few: key them in Node (item + canonical text), keep the first of each, skip known ones. */
+async function loadQuarantine(conn: DuckDBConnection, runId: number, now: string): Promise<number> {
+  const rows = (await conn.runAndReadAll("SELECT path, line_no, item, reason, raw FROM q_final ORDER BY path, line_no")).getRowObjectsJson();
+  if (rows.length === 0) return 0;
+  await conn.run("CREATE OR REPLACE TEMP TABLE q_keyed (qk UHUGEINT, path VARCHAR, line_no BIGINT, item VARCHAR, reason VARCHAR, raw VARCHAR)");
+  const app = await conn.createAppender("q_keyed", "main", "temp");
+  for (const r of rows) {
+    const raw = String(r.raw ?? "");
+    const digest = crypto.createHash("md5").update(`${r.item ?? ""}|${canonicalText(raw)}`).digest("hex");
+    app.appendUHugeInt(BigInt(`0x${digest}`));
+    app.appendVarchar(String(r.path));
+    if (r.line_no === null) app.appendNull();
+    else app.appendBigInt(BigInt(String(r.line_no)));
+    if (r.item === null) app.appendNull();
+    else app.appendVarchar(String(r.item));
+    app.appendVarchar(String(r.reason));
+    app.appendVarchar(raw);
+    app.endRow();
+  }
+  app.closeSync();
+  return count(
     conn,
     `INSERT INTO quarantine
      SELECT DISTINCT ON (qk) qk, $run_id, path, line_no, item, reason, raw, $now::TIMESTAMPTZ
-     FROM (SELECT md5_number(concat_ws('|', coalesce(item, ''), reason, raw)) AS qk, * FROM q_final) c
-     WHERE NOT EXISTS (SELECT 1 FROM quarantine q WHERE q.quarantine_key = c.qk)
+     FROM q_keyed c WHERE NOT EXISTS (SELECT 1 FROM quarantine q WHERE q.quarantine_key = c.qk)
      ORDER BY qk, path, line_no`,
     { run_id: runId, now },
   );
-  const inserted = Object.values(events).reduce((a, b) => a + b, 0);
-  return { events, candidates, duplicates: candidates - inserted, quarantined };
 }

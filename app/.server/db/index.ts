@@ -7,9 +7,13 @@ import { fileURLToPath } from "node:url";
 import {
   type DuckDBConnection,
   DuckDBInstance,
+  DuckDBTimestampTZValue,
   type DuckDBValue,
 } from "@duckdb/node-api";
 import { buildPhonePrefixes } from "./phone-prefixes";
+
+// The client formats TIMESTAMPTZ with the process's offset, frozen at load: every instant we hand out is UTC.
+DuckDBTimestampTZValue.timezoneOffsetInMinutes = 0;
 
 export type SqlParams = Record<string, DuckDBValue> | DuckDBValue[];
 export type Row = Record<string, unknown>;
@@ -94,13 +98,17 @@ async function createLedger(file: string): Promise<Ledger> {
   }
   const main = await instance.connect();
   // Instants are stored and shown UTC unless a query converts to a WABA's zone explicitly.
-  await main.run("SET GLOBAL TimeZone = 'UTC'");
+  await main.run("SET GLOBAL TimeZone = 'UTC'; SET TimeZone = 'UTC'");
   const hashKey = loadHashKey(file);
   let closed = false;
   const ledger: Ledger = {
     path: file,
     hashKey,
-    connect: () => instance.connect(),
+    async connect() {
+      const conn = await instance.connect();
+      await conn.run("SET TimeZone = 'UTC'");
+      return conn;
+    },
     async all<T extends Row>(sql: string, params?: SqlParams) {
       const reader = await main.runAndReadAll(sql, params as Record<string, DuckDBValue>);
       return reader.getRowObjectsJson() as unknown as T[];
