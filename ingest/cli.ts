@@ -6,7 +6,6 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { type Ledger, LedgerLockedError, openLedger, projectRoot } from "../app/.server/db";
 import { readEnv, resolveDbPath } from "../app/.server/env";
-import { hasAnyEvents, removeDemo, runDemo } from "./commands/demo";
 import { formatIngestSummary, runIngest } from "./commands/ingest";
 import { formatQuarantine, listQuarantine } from "./commands/quarantine";
 import { silentProgress } from "./progress";
@@ -31,12 +30,17 @@ serve options: --port N (default $PORT or 3000), --host H (default 127.0.0.1), -
 
 class UsageError extends Error {}
 
+// The demo generator is only loaded by the commands that use it.
+const demoCommands = () => import("./commands/demo");
+
 /** Commands that can run either here or inside a running server (the server holds the file). */
 export const COMMANDS = {
   ingest: async (ledger: Ledger, args: { paths: string[] }) => runIngest(ledger, { ...args, source: "server" }, silentProgress),
   quarantine: (ledger: Ledger, args: { limit?: number }) => listQuarantine(ledger, args),
-  demo: (ledger: Ledger, args: { remove?: boolean }) =>
-    args.remove ? removeDemo(ledger) : runDemo(ledger, {}, silentProgress),
+  demo: async (ledger: Ledger, args: { remove?: boolean }) => {
+    const { removeDemo, runDemo } = await demoCommands();
+    return args.remove ? removeDemo(ledger) : runDemo(ledger, {}, silentProgress);
+  },
 } as const;
 export type CommandName = keyof typeof COMMANDS;
 
@@ -84,6 +88,7 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case "demo": {
+      const { removeDemo, runDemo } = await demoCommands();
       if (values.remove) {
         const r = await withLedger(dbPath, "demo", { remove: true }, (ledger) => removeDemo(ledger));
         print(r, `Removed ${r.removed_rows.toLocaleString("en-US")} demo rows and the demo WABAs.`);
@@ -164,6 +169,7 @@ async function serve(dbPath: string, values: Record<string, unknown>): Promise<n
     if (state) throw new Error(`a server already runs on this database at ${state.url} (PID ${state.pid}).`);
     throw error;
   }
+  const { hasAnyEvents, runDemo } = await demoCommands();
   if (!values["no-demo"] && !(await hasAnyEvents(ledger))) {
     process.stderr.write("The database is empty: generating demo traffic (remove it later with `npx waba-ledger demo --remove`)…\n");
     const s = await runDemo(ledger);

@@ -10,7 +10,20 @@ export interface IngestArgs {
 }
 
 export async function runIngest(ledger: Ledger, args: IngestArgs, progress?: Progress): Promise<IngestSummary> {
-  return ingestPaths(ledger, args.paths, { source: args.source ?? "cli", progress: progress ?? stderrProgress("ingest") });
+  return ingestPaths(ledger, args.paths, {
+    source: args.source ?? "cli",
+    progress: progress ?? stderrProgress("ingest"),
+    onStep: faultInjection(),
+  });
+}
+
+/** WABA_LEDGER_FAULT=kill-after:STEP makes the process SIGKILL itself after a step: the crash tests' real kill -9. */
+function faultInjection(): ((step: string) => void) | undefined {
+  const fault = /^kill-after:(\w[\w-]*)$/.exec(process.env.WABA_LEDGER_FAULT ?? "");
+  if (!fault) return undefined;
+  return (step) => {
+    if (step === fault[1]) process.kill(process.pid, "SIGKILL");
+  };
 }
 
 const n = (x: number) => x.toLocaleString("en-US");

@@ -71,7 +71,7 @@ export function openLedger(dbPath: string): Promise<Ledger> {
   const key = dbPath === ":memory:" ? `:memory:${crypto.randomUUID()}` : path.resolve(dbPath);
   let ledger = registry.get(key);
   if (!ledger) {
-    ledger = createLedger(dbPath === ":memory:" ? ":memory:" : key).catch((error) => {
+    ledger = createLedger(dbPath === ":memory:" ? ":memory:" : key, () => registry.delete(key)).catch((error) => {
       registry.delete(key);
       throw error;
     });
@@ -80,7 +80,7 @@ export function openLedger(dbPath: string): Promise<Ledger> {
   return ledger;
 }
 
-async function createLedger(file: string): Promise<Ledger> {
+async function createLedger(file: string, forget: () => void): Promise<Ledger> {
   if (file !== ":memory:") fs.mkdirSync(path.dirname(file), { recursive: true });
   let instance: DuckDBInstance;
   try {
@@ -121,10 +121,9 @@ async function createLedger(file: string): Promise<Ledger> {
       closed = true;
       main.closeSync();
       instance.closeSync();
-      for (const [k, v] of registry) if (v === registryEntry) registry.delete(k);
+      forget();
     },
   };
-  const registryEntry = Promise.resolve(ledger);
   await migrate(main);
   await ensurePhonePrefixes(main);
   return ledger;
