@@ -13,7 +13,7 @@ export function keySql(tag: string, ...parts: string[]): string {
 
 /** Unix seconds in a string → instant, NULL when not a plausible webhook time (2010 … run start + 2 days). */
 const instantSql = (col: string) =>
-  `CASE WHEN TRY_CAST(${col} AS BIGINT) BETWEEN 1262304000 AND epoch($now::TIMESTAMPTZ) + 172800 THEN to_timestamp(TRY_CAST(${col} AS BIGINT)) END`;
+  `CASE WHEN TRY_CAST(${col} AS BIGINT) BETWEEN 1262304000 AND $max_epoch THEN to_timestamp(TRY_CAST(${col} AS BIGINT)) END`;
 
 const phoneHash = (col: string) => `md5_number_lower($hash_key || '|' || ${col})`;
 
@@ -25,10 +25,14 @@ export interface NormalizeParams {
 
 /** Builds every temp table the load step inserts from. Returns nothing: counts are read by the load step. */
 export async function normalize(conn: DuckDBConnection, p: NormalizeParams): Promise<void> {
-  const params = { now: p.now, hash_key: p.hashKey, optout: p.optOutPattern };
+  // Latest plausible event time: the run's start plus two days of clock skew.
+  const params = { max_epoch: Math.floor(Date.parse(p.now) / 1000) + 172800, hash_key: p.hashKey, optout: p.optOutPattern };
   // DuckDB refuses values for parameters a statement does not use: bind only the ones it names.
-  const run = (sql: string) =>
-    conn.run(sql, Object.fromEntries(Object.entries(params).filter(([k]) => sql.includes(`$${k}`))));
+  const run = async (sql: string) => {
+    const t = performance.now();
+    await conn.run(sql, Object.fromEntries(Object.entries(params).filter(([k]) => sql.includes(`$${k}`))));
+    if (process.env.WABA_LEDGER_TIMING) console.error(`${(performance.now() - t).toFixed(0)} ms  ${sql.trim().slice(0, 70).replace(/\s+/g, " ")}`);
+  };
   const digits = (col: string) => `regexp_replace(${col}, '[^0-9]', '', 'g')`;
   const prefixOf = (col: string) => prefixKeySql(col, twoDigitCallingCodes());
   const bsuidCountry = (col: string) => `CASE WHEN regexp_matches(${col}, '^[A-Z]{2}\\.') THEN left(${col}, 2) END`;
@@ -45,9 +49,8 @@ export async function normalize(conn: DuckDBConnection, p: NormalizeParams): Pro
 
   await run(`
     CREATE TEMP TABLE entries AS
-    SELECT s.file_id, s.line_no, s.item_prefix, u.i - 1 AS entry_idx, u.e AS e
-    FROM (SELECT * FROM stage WHERE len(entry) > 0 AND (object IS NULL OR object = 'whatsapp_business_account')) s,
-         unnest(s.entry) WITH ORDINALITY AS u(e, i)`);
+    SELECT file_id, line_no, item_prefix, generate_subscripts(entry, 1) - 1 AS entry_idx, unnest(entry) AS e
+    FROM stage WHERE len(entry) > 0 AND (object IS NULL OR object = 'whatsapp_business_account')`);
 
   await run(`
     INSERT INTO q_candidates
@@ -57,10 +60,12 @@ export async function normalize(conn: DuckDBConnection, p: NormalizeParams): Pro
 
   await run(`
     CREATE TEMP TABLE changes AS
-    SELECT x.file_id, x.line_no, concat_ws('.', x.item_prefix, 'entry[' || x.entry_idx || '].changes[' || (u.j - 1) || ']') AS item,
-      x.e.id AS waba_id, CASE WHEN x.e.time BETWEEN 1262304000 AND epoch($now::TIMESTAMPTZ) + 172800 THEN to_timestamp(x.e.time) END AS entry_at,
-      x.e.time AS entry_time, u.c.field AS field, u.c.value AS value
-    FROM (SELECT * FROM entries WHERE e.id IS NOT NULL AND e.id <> '') x, unnest(x.e.changes) WITH ORDINALITY AS u(c, j)`);
+    SELECT file_id, line_no, concat_ws('.', item_prefix, 'entry[' || entry_idx || '].changes[' || j || ']') AS item,
+      waba_id, CASE WHEN entry_time BETWEEN 1262304000 AND $max_epoch THEN to_timestamp(entry_time) END AS entry_at,
+      entry_time, c.field AS field, c.value AS value
+    FROM (SELECT file_id, line_no, item_prefix, entry_idx, e.id AS waba_id, e.time AS entry_time,
+            generate_subscripts(e.changes, 1) - 1 AS j, unnest(e.changes) AS c
+          FROM entries WHERE e.id IS NOT NULL AND e.id <> '')`);
 
   await run(`
     INSERT INTO q_candidates
@@ -75,11 +80,12 @@ export async function normalize(conn: DuckDBConnection, p: NormalizeParams): Pro
   // Outgoing statuses: one candidate per statuses[] item.
   await run(`
     CREATE TEMP TABLE st_raw AS
-    SELECT m.file_id, m.line_no, m.item || '.value.statuses[' || (u.k - 1) || ']' AS item, m.waba_id,
-      m.v.metadata.phone_number_id AS phone_number_id, m.v.metadata.display_phone_number AS display_phone_number,
-      u.s AS s, coalesce(u.s.meta_msg_id, u.s.id) AS message_id, ${instantSql("u.s.timestamp")} AS status_at,
-      m.value, u.k - 1 AS k
-    FROM (SELECT * FROM mv WHERE v.statuses IS NOT NULL) m, unnest(m.v.statuses) WITH ORDINALITY AS u(s, k)`);
+    SELECT file_id, line_no, item || '.value.statuses[' || k || ']' AS item, waba_id, phone_number_id, display_phone_number,
+      s, coalesce(s.meta_msg_id, s.id) AS message_id, ${instantSql("s.timestamp")} AS status_at, value, k
+    FROM (SELECT file_id, line_no, item, waba_id, v.metadata.phone_number_id AS phone_number_id,
+            v.metadata.display_phone_number AS display_phone_number, value,
+            generate_subscripts(v.statuses, 1) - 1 AS k, unnest(v.statuses) AS s
+          FROM mv WHERE v.statuses IS NOT NULL)`);
 
   await run(`
     INSERT INTO q_candidates
@@ -113,10 +119,12 @@ export async function normalize(conn: DuckDBConnection, p: NormalizeParams): Pro
   // Inbound messages.
   await run(`
     CREATE TEMP TABLE msg_raw AS
-    SELECT m.file_id, m.line_no, m.item || '.value.messages[' || (u.k - 1) || ']' AS item, m.waba_id,
-      m.v.metadata.phone_number_id AS phone_number_id, m.v.metadata.display_phone_number AS display_phone_number,
-      u.x AS x, ${instantSql("u.x.timestamp")} AS received_at, m.value, u.k - 1 AS k
-    FROM (SELECT * FROM mv WHERE v.messages IS NOT NULL) m, unnest(m.v.messages) WITH ORDINALITY AS u(x, k)`);
+    SELECT file_id, line_no, item || '.value.messages[' || k || ']' AS item, waba_id, phone_number_id, display_phone_number,
+      x, ${instantSql("x.timestamp")} AS received_at, value, k
+    FROM (SELECT file_id, line_no, item, waba_id, v.metadata.phone_number_id AS phone_number_id,
+            v.metadata.display_phone_number AS display_phone_number, value,
+            generate_subscripts(v.messages, 1) - 1 AS k, unnest(v.messages) AS x
+          FROM mv WHERE v.messages IS NOT NULL)`);
 
   await run(`
     INSERT INTO q_candidates
