@@ -35,7 +35,8 @@ const demoCommands = () => import("./commands/demo");
 
 /** Commands that can run either here or inside a running server (the server holds the file). */
 export const COMMANDS = {
-  ingest: async (ledger: Ledger, args: { paths: string[] }) => runIngest(ledger, { ...args, source: "server" }, silentProgress),
+  ingest: async (ledger: Ledger, args: { paths: string[] }) =>
+    runIngest(ledger, { ...args, source: "server" }, silentProgress),
   quarantine: (ledger: Ledger, args: { limit?: number }) => listQuarantine(ledger, args),
   demo: async (ledger: Ledger, args: { remove?: boolean }) => {
     const { removeDemo, runDemo } = await demoCommands();
@@ -106,7 +107,12 @@ async function main(argv: string[]): Promise<number> {
 }
 
 /** Opens the file here, or — when a running server holds it — asks that server to run the same command. */
-async function withLedger<T>(dbPath: string, name: CommandName, args: unknown, local: (l: Ledger) => Promise<T>): Promise<T> {
+async function withLedger<T>(
+  dbPath: string,
+  name: CommandName,
+  args: unknown,
+  local: (l: Ledger) => Promise<T>,
+): Promise<T> {
   let ledger: Ledger;
   try {
     ledger = await openLedger(dbPath);
@@ -117,7 +123,10 @@ async function withLedger<T>(dbPath: string, name: CommandName, args: unknown, l
     process.stderr.write(`The dashboard server (PID ${state.pid}) holds ${dbPath}: handing the work to it.\n`);
     const res = await fetch(`${state.url}/api/commands/${name}`, {
       method: "POST",
-      headers: { "content-type": "application/json", ...(state.token ? { authorization: `Bearer ${state.token}` } : {}) },
+      headers: {
+        "content-type": "application/json",
+        ...(state.token ? { authorization: `Bearer ${state.token}` } : {}),
+      },
       body: JSON.stringify(args),
     });
     const body = (await res.json().catch(() => ({}))) as { result?: T; error?: string };
@@ -158,7 +167,8 @@ function ensureBuild() {
 async function serve(dbPath: string, values: Record<string, unknown>): Promise<number> {
   const env = readEnv();
   const port = values.port !== undefined ? Number(values.port) : env.PORT;
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError("--port takes a number from 0 to 65535");
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new UsageError("--port takes a number from 0 to 65535");
   const host = (values.host as string | undefined) ?? env.HOST;
   if (!values.dev) ensureBuild();
   let ledger: Ledger;
@@ -171,7 +181,9 @@ async function serve(dbPath: string, values: Record<string, unknown>): Promise<n
   }
   const { hasAnyEvents, runDemo } = await demoCommands();
   if (!values["no-demo"] && !(await hasAnyEvents(ledger))) {
-    process.stderr.write("The database is empty: generating demo traffic (remove it later with `npx waba-ledger demo --remove`)…\n");
+    process.stderr.write(
+      "The database is empty: generating demo traffic (remove it later with `npx waba-ledger demo --remove`)…\n",
+    );
     const s = await runDemo(ledger);
     process.stderr.write(`${formatIngestSummary(s)}\n`);
   }

@@ -121,13 +121,15 @@ export async function ingestPaths(ledger: Ledger, inputs: string[], opts: Ingest
       "INSERT INTO ingest_runs (run_id, started_at, source, is_demo) VALUES ($id, $now::TIMESTAMPTZ, $source, $demo)",
       { id: runId, now, source: opts.source ?? "cli", demo: opts.isDemo ?? false },
     );
-    const firstFileId = Number((await rows(conn, "SELECT coalesce(max(file_id), 0) + 1 AS id FROM source_files"))[0]?.id);
+    const firstFileId = Number(
+      (await rows(conn, "SELECT coalesce(max(file_id), 0) + 1 AS id FROM source_files"))[0]?.id,
+    );
     await conn.run(`
       CREATE OR REPLACE TEMP TABLE stage (file_id INTEGER, line_no BIGINT, item_prefix VARCHAR, object VARCHAR, entry ${PAYLOAD_TYPE});
       CREATE OR REPLACE TEMP TABLE q_candidates (file_id INTEGER, line_no BIGINT, item VARCHAR, reason VARCHAR, raw VARCHAR);
       CREATE OR REPLACE TEMP TABLE run_files (file_id INTEGER, path VARCHAR);`);
     const fileIds = new Map<ScannedFile, number>();
-    fresh.forEach((s, i) => fileIds.set(s, firstFileId + i));
+    for (const [i, s] of fresh.entries()) fileIds.set(s, firstFileId + i);
     for (const s of fresh) {
       await conn.run("INSERT INTO run_files VALUES ($id, $path)", { id: fileIds.get(s) as number, path: s.path });
     }
@@ -194,7 +196,14 @@ export async function ingestPaths(ledger: Ledger, inputs: string[], opts: Ingest
       try {
         parsed = JSON.parse(text);
       } catch (error) {
-        await quarantineLine(conn, fileId, null, null, `invalid JSON: ${(error as Error).message}`, text.slice(0, 1 << 20));
+        await quarantineLine(
+          conn,
+          fileId,
+          null,
+          null,
+          `invalid JSON: ${(error as Error).message}`,
+          text.slice(0, 1 << 20),
+        );
         continue;
       }
       const items = Array.isArray(parsed) ? parsed : [parsed];
@@ -361,7 +370,10 @@ async function fillQuarantineRaw(
     await conn.run(`UPDATE q_candidates q SET raw = m.raw FROM side_map m
       WHERE q.raw IS NULL AND q.file_id = m.file_id AND q.line_no = m.line_no AND q.item IS NOT DISTINCT FROM m.item_prefix`);
   }
-  const missing = await rows(conn, "SELECT DISTINCT file_id, line_no FROM q_candidates WHERE raw IS NULL AND line_no IS NOT NULL");
+  const missing = await rows(
+    conn,
+    "SELECT DISTINCT file_id, line_no FROM q_candidates WHERE raw IS NULL AND line_no IS NOT NULL",
+  );
   if (missing.length === 0) return;
   for (const s of files) {
     const fileId = fileIds.get(s) as number;

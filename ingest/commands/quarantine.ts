@@ -25,7 +25,9 @@ export async function listQuarantine(ledger: Ledger, args: { limit?: number } = 
 
 export function formatQuarantine(q: { total: number; rows: QuarantineRow[] }): string {
   if (q.total === 0) return "Quarantine is empty: every line loaded.";
-  const out = [`${q.total} quarantined item${q.total === 1 ? "" : "s"}${q.rows.length < q.total ? ` (newest ${q.rows.length} shown)` : ""}:`];
+  const out = [
+    `${q.total} quarantined item${q.total === 1 ? "" : "s"}${q.rows.length < q.total ? ` (newest ${q.rows.length} shown)` : ""}:`,
+  ];
   for (const r of q.rows) {
     const where = `${r.path}${r.line_no !== null ? `:${r.line_no}` : ""}${r.item ? ` ${r.item}` : ""}`;
     out.push(`- ${where}\n    ${r.reason}\n    ${r.raw.length > 160 ? `${r.raw.slice(0, 160)}…` : r.raw}`);

@@ -17,10 +17,32 @@ const TARGETS: Target[] = [
     candidates: "st_cand",
     table: "status_events",
     columns: [
-      "event_key", "run_id", "file_id", "line_no", "waba_id", "phone_number_id", "display_phone_number", "message_id",
-      "bsp_message_id", "status", "status_at", "recipient_hash", "recipient_prefix", "recipient_country", "recipient_type",
-      "has_bsuid", "pricing_billable", "pricing_model", "pricing_type", "pricing_category", "conversation_id",
-      "conversation_origin", "conversation_expires_at", "error_code", "error_count", "biz_opaque_callback_data",
+      "event_key",
+      "run_id",
+      "file_id",
+      "line_no",
+      "waba_id",
+      "phone_number_id",
+      "display_phone_number",
+      "message_id",
+      "bsp_message_id",
+      "status",
+      "status_at",
+      "recipient_hash",
+      "recipient_prefix",
+      "recipient_country",
+      "recipient_type",
+      "has_bsuid",
+      "pricing_billable",
+      "pricing_model",
+      "pricing_type",
+      "pricing_category",
+      "conversation_id",
+      "conversation_origin",
+      "conversation_expires_at",
+      "error_code",
+      "error_count",
+      "biz_opaque_callback_data",
     ],
   },
   {
@@ -28,9 +50,26 @@ const TARGETS: Target[] = [
     candidates: "msg_cand",
     table: "message_events",
     columns: [
-      "event_key", "run_id", "file_id", "line_no", "waba_id", "phone_number_id", "display_phone_number", "message_id",
-      "received_at", "message_type", "sender_hash", "sender_prefix", "sender_country", "has_bsuid", "context_message_id",
-      "opens_service_window", "referral_source_type", "referral_source_id", "ctwa_clid", "opt_out_keyword",
+      "event_key",
+      "run_id",
+      "file_id",
+      "line_no",
+      "waba_id",
+      "phone_number_id",
+      "display_phone_number",
+      "message_id",
+      "received_at",
+      "message_type",
+      "sender_hash",
+      "sender_prefix",
+      "sender_country",
+      "has_bsuid",
+      "context_message_id",
+      "opens_service_window",
+      "referral_source_type",
+      "referral_source_id",
+      "ctwa_clid",
+      "opt_out_keyword",
     ],
   },
   {
@@ -38,9 +77,22 @@ const TARGETS: Target[] = [
     candidates: "quality_cand",
     table: "quality_events",
     columns: [
-      "event_key", "run_id", "file_id", "line_no", "waba_id", "field", "event_at", "display_phone_number", "event",
-      "current_limit", "old_limit", "max_daily_conversations_per_business", "max_daily_conversation_per_phone",
-      "max_phone_numbers_per_business", "max_phone_numbers_per_waba", "raw",
+      "event_key",
+      "run_id",
+      "file_id",
+      "line_no",
+      "waba_id",
+      "field",
+      "event_at",
+      "display_phone_number",
+      "event",
+      "current_limit",
+      "old_limit",
+      "max_daily_conversations_per_business",
+      "max_daily_conversation_per_phone",
+      "max_phone_numbers_per_business",
+      "max_phone_numbers_per_waba",
+      "raw",
     ],
   },
   {
@@ -48,9 +100,26 @@ const TARGETS: Target[] = [
     candidates: "template_cand",
     table: "template_events",
     columns: [
-      "event_key", "run_id", "file_id", "line_no", "waba_id", "field", "event_at", "template_id", "template_name",
-      "template_language", "event", "reason", "category", "previous_quality", "new_quality", "previous_category",
-      "new_category", "correct_category", "category_update_at", "raw",
+      "event_key",
+      "run_id",
+      "file_id",
+      "line_no",
+      "waba_id",
+      "field",
+      "event_at",
+      "template_id",
+      "template_name",
+      "template_language",
+      "event",
+      "reason",
+      "category",
+      "previous_quality",
+      "new_quality",
+      "previous_category",
+      "new_category",
+      "correct_category",
+      "category_update_at",
+      "raw",
     ],
   },
   {
@@ -58,9 +127,28 @@ const TARGETS: Target[] = [
     candidates: "account_cand",
     table: "account_events",
     columns: [
-      "event_key", "run_id", "file_id", "line_no", "waba_id", "field", "event_at", "event", "phone_number",
-      "tier_pricing_category", "tier", "tier_effective_month", "tier_region", "tier_update_at", "auth_intl_start_at",
-      "primary_country", "ban_state", "violation_type", "restriction_types", "alert_type", "alert_severity", "raw",
+      "event_key",
+      "run_id",
+      "file_id",
+      "line_no",
+      "waba_id",
+      "field",
+      "event_at",
+      "event",
+      "phone_number",
+      "tier_pricing_category",
+      "tier",
+      "tier_effective_month",
+      "tier_region",
+      "tier_update_at",
+      "auth_intl_start_at",
+      "primary_country",
+      "ban_state",
+      "violation_type",
+      "restriction_types",
+      "alert_type",
+      "alert_severity",
+      "raw",
     ],
   },
   {
@@ -68,8 +156,18 @@ const TARGETS: Target[] = [
     candidates: "pref_cand",
     table: "preference_events",
     columns: [
-      "event_key", "run_id", "file_id", "line_no", "waba_id", "phone_number_id", "event_at", "user_hash", "user_prefix",
-      "user_country", "category", "value",
+      "event_key",
+      "run_id",
+      "file_id",
+      "line_no",
+      "waba_id",
+      "phone_number_id",
+      "event_at",
+      "user_hash",
+      "user_prefix",
+      "user_country",
+      "category",
+      "value",
     ],
   },
   {
@@ -149,13 +247,20 @@ export function canonicalText(raw: string): string {
 
 /** Quarantine rows are few: key them in Node (item + canonical text), keep the first of each, skip known ones. */
 async function loadQuarantine(conn: DuckDBConnection, runId: number, now: string): Promise<number> {
-  const rows = (await conn.runAndReadAll("SELECT path, line_no, item, reason, raw FROM q_final ORDER BY path, line_no")).getRowObjectsJson();
+  const rows = (
+    await conn.runAndReadAll("SELECT path, line_no, item, reason, raw FROM q_final ORDER BY path, line_no")
+  ).getRowObjectsJson();
   if (rows.length === 0) return 0;
-  await conn.run("CREATE OR REPLACE TEMP TABLE q_keyed (qk UHUGEINT, path VARCHAR, line_no BIGINT, item VARCHAR, reason VARCHAR, raw VARCHAR)");
+  await conn.run(
+    "CREATE OR REPLACE TEMP TABLE q_keyed (qk UHUGEINT, path VARCHAR, line_no BIGINT, item VARCHAR, reason VARCHAR, raw VARCHAR)",
+  );
   const app = await conn.createAppender("q_keyed", "main", "temp");
   for (const r of rows) {
     const raw = String(r.raw ?? "");
-    const digest = crypto.createHash("md5").update(`${r.item ?? ""}|${canonicalText(raw)}`).digest("hex");
+    const digest = crypto
+      .createHash("md5")
+      .update(`${r.item ?? ""}|${canonicalText(raw)}`)
+      .digest("hex");
     app.appendUHugeInt(BigInt(`0x${digest}`));
     app.appendVarchar(String(r.path));
     if (r.line_no === null) app.appendNull();

@@ -26,12 +26,17 @@ export interface NormalizeParams {
 /** Builds every temp table the load step inserts from. Returns nothing: counts are read by the load step. */
 export async function normalize(conn: DuckDBConnection, p: NormalizeParams): Promise<void> {
   // Latest plausible event time: the run's start plus two days of clock skew.
-  const params = { max_epoch: Math.floor(Date.parse(p.now) / 1000) + 172800, hash_key: p.hashKey, optout: p.optOutPattern };
+  const params = {
+    max_epoch: Math.floor(Date.parse(p.now) / 1000) + 172800,
+    hash_key: p.hashKey,
+    optout: p.optOutPattern,
+  };
   // DuckDB refuses values for parameters a statement does not use: bind only the ones it names.
   const run = async (sql: string) => {
     const t = performance.now();
     await conn.run(sql, Object.fromEntries(Object.entries(params).filter(([k]) => sql.includes(`$${k}`))));
-    if (process.env.WABA_LEDGER_TIMING) console.error(`${(performance.now() - t).toFixed(0)} ms  ${sql.trim().slice(0, 70).replace(/\s+/g, " ")}`);
+    if (process.env.WABA_LEDGER_TIMING)
+      console.error(`${(performance.now() - t).toFixed(0)} ms  ${sql.trim().slice(0, 70).replace(/\s+/g, " ")}`);
   };
   const digits = (col: string) => `regexp_replace(${col}, '[^0-9]', '', 'g')`;
   const prefixOf = (col: string) => prefixKeySql(col, twoDigitCallingCodes());

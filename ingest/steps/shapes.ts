@@ -22,7 +22,9 @@ export const MESSAGES_VALUE_SHAPE = JSON.stringify({
       biz_opaque_callback_data: "VARCHAR",
       conversation: { id: "VARCHAR", expiration_timestamp: "VARCHAR", origin: { type: "VARCHAR" } },
       pricing: { billable: "BOOLEAN", pricing_model: "VARCHAR", type: "VARCHAR", category: "VARCHAR" },
-      errors: [{ code: "INTEGER", title: "VARCHAR", message: "VARCHAR", error_data: { details: "VARCHAR" }, href: "VARCHAR" }],
+      errors: [
+        { code: "INTEGER", title: "VARCHAR", message: "VARCHAR", error_data: { details: "VARCHAR" }, href: "VARCHAR" },
+      ],
     },
   ],
   messages: [

@@ -10,21 +10,23 @@ const ROOT = path.resolve(__dirname, "../..");
 const LINES = 120_000;
 
 function runCli(args: string[], env: Record<string, string> = {}, killAfterMs?: number) {
-  return new Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>((resolve) => {
-    const child = spawn(process.execPath, [path.join(ROOT, "bin/waba-ledger.js"), ...args], {
-      cwd: ROOT,
-      env: { ...process.env, ...env },
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
-    const timer = killAfterMs === undefined ? undefined : setTimeout(() => child.kill("SIGKILL"), killAfterMs);
-    child.on("close", (code, signal) => {
-      if (timer) clearTimeout(timer);
-      resolve({ code, signal, stdout, stderr });
-    });
-  });
+  return new Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>(
+    (resolve) => {
+      const child = spawn(process.execPath, [path.join(ROOT, "bin/waba-ledger.js"), ...args], {
+        cwd: ROOT,
+        env: { ...process.env, ...env },
+      });
+      let stdout = "";
+      let stderr = "";
+      child.stdout.on("data", (d) => (stdout += d));
+      child.stderr.on("data", (d) => (stderr += d));
+      const timer = killAfterMs === undefined ? undefined : setTimeout(() => child.kill("SIGKILL"), killAfterMs);
+      child.on("close", (code, signal) => {
+        if (timer) clearTimeout(timer);
+        resolve({ code, signal, stdout, stderr });
+      });
+    },
+  );
 }
 
 async function counts(dbPath: string) {
@@ -61,7 +63,9 @@ describe("atomic ingest under kill -9", () => {
 
   it("killed just before COMMIT: nothing of the run is visible, and a re-run loads everything once", async () => {
     const db = path.join(ctx.dir, "a.duckdb");
-    const killed = await runCli(["ingest", big, "--db", db, "--json"], { WABA_LEDGER_FAULT: "kill-after:before-commit" });
+    const killed = await runCli(["ingest", big, "--db", db, "--json"], {
+      WABA_LEDGER_FAULT: "kill-after:before-commit",
+    });
     expect(killed.signal).toBe("SIGKILL");
     expect(await counts(db)).toEqual({ statuses: 0, runs: 0, files: 0 });
     const rerun = await runCli(["ingest", big, "--db", db, "--json"]);

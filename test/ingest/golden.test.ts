@@ -24,12 +24,31 @@ describe("fixtures ingest to golden rows", () => {
   for (const name of fixtureFiles()) {
     it(name, async () => {
       // Each fixture alone: several Meta examples reuse one wamid, which a shared database would dedupe.
-      for (const t of ["status_errors", "status_events", "message_events", "quality_events", "template_events", "account_events", "preference_events", "other_events", "quarantine", "source_files"]) {
+      for (const t of [
+        "status_errors",
+        "status_events",
+        "message_events",
+        "quality_events",
+        "template_events",
+        "account_events",
+        "preference_events",
+        "other_events",
+        "quarantine",
+        "source_files",
+      ]) {
         await ledger.run(`DELETE FROM ${t}`);
       }
       const summary = await ingestPaths(ledger, [path.join(FIXTURES, name)], { source: "test" });
       const rows = await dumpEvents(ledger);
-      const actual = { summary: { payloads: summary.payloads, events: summary.events, duplicates: summary.duplicates, quarantined: summary.quarantined }, rows };
+      const actual = {
+        summary: {
+          payloads: summary.payloads,
+          events: summary.events,
+          duplicates: summary.duplicates,
+          quarantined: summary.quarantined,
+        },
+        rows,
+      };
       const file = path.join(GOLDEN, name);
       if (process.env.UPDATE_GOLDEN) {
         fs.mkdirSync(GOLDEN, { recursive: true });

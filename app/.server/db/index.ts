@@ -4,12 +4,7 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import {
-  type DuckDBConnection,
-  DuckDBInstance,
-  DuckDBTimestampTZValue,
-  type DuckDBValue,
-} from "@duckdb/node-api";
+import { type DuckDBConnection, DuckDBInstance, DuckDBTimestampTZValue, type DuckDBValue } from "@duckdb/node-api";
 import { buildPhonePrefixes } from "./phone-prefixes";
 
 // The client formats TIMESTAMPTZ with the process's offset, frozen at load: every instant we hand out is UTC.
@@ -92,7 +87,9 @@ async function createLedger(file: string, forget: () => void): Promise<Ledger> {
       throw new LedgerLockedError(file, pid ? Number(pid) : undefined);
     }
     if (/not a valid DuckDB database|Unable to open|IO Error/i.test(message)) {
-      throw new Error(`cannot open the database ${file}: ${message.split("\n")[0]}. Check the path, or point --db elsewhere.`);
+      throw new Error(
+        `cannot open the database ${file}: ${message.split("\n")[0]}. Check the path, or point --db elsewhere.`,
+      );
     }
     throw error;
   }
