@@ -142,31 +142,13 @@ export async function ingestPaths(ledger: Ledger, inputs: string[], opts: Ingest
     const jsonlBytes = jsonl.reduce((n, s) => n + s.sizeBytes, 0) || 1;
     for (const s of jsonl) {
       const fileId = fileIds.get(s) as number;
-      let lineExpr = "s.rec";
-      let join = "";
-      if (s.blankLines.length > 0) {
-        // DuckDB skips white-space-only lines: record n is line n + (blank lines before it).
-        await conn.run("CREATE OR REPLACE TEMP TABLE blanks (nb BIGINT, cum BIGINT)");
-        const app = await conn.createAppender("blanks", "main", "temp");
-        // nb = non-blank lines before the i-th blank; a run of blanks shares nb, so keep the run's last count.
-        s.blankLines.forEach((line, i) => {
-          const nb = line - (i + 1);
-          const next = s.blankLines[i + 1];
-          if (next !== undefined && next - (i + 2) === nb) return;
-          app.appendBigInt(BigInt(nb));
-          app.appendBigInt(BigInt(i + 1));
-          app.endRow();
-        });
-        app.closeSync();
-        lineExpr = "s.rec + coalesce(b.cum, 0)";
-        join = "ASOF LEFT JOIN blanks b ON s.rec > b.nb";
-      }
+      const lineExpr = lineNumberSql(s);
       await withProgress(conn, progress, doneBytes / jsonlBytes, s.sizeBytes / jsonlBytes, () =>
         conn.run(`
           INSERT INTO stage
           SELECT ${fileId}, ${lineExpr}, NULL, s.object, s.entry
           FROM (SELECT row_number() OVER () AS rec, * FROM read_json(${sqlString(s.readPath)}, format = 'newline_delimited',
-                ignore_errors = true, maximum_object_size = ${MAX_OBJECT_BYTES}, columns = ${PAYLOAD_COLUMNS})) s ${join}`),
+                ignore_errors = true, maximum_object_size = ${MAX_OBJECT_BYTES}, columns = ${PAYLOAD_COLUMNS})) s`),
       );
       doneBytes += s.sizeBytes;
     }
@@ -285,6 +267,27 @@ export async function ingestPaths(ledger: Ledger, inputs: string[], opts: Ingest
     fs.rmSync(sideDir, { recursive: true, force: true });
     for (const s of scanned) s.cleanup();
   }
+}
+
+/**
+ * DuckDB skips white-space-only lines, so record n is line n + (blank lines before it). Each run of blanks is one
+ * step in a CASE on the record number (a join here would cost more than the parse).
+ */
+export function lineNumberSql(s: Pick<ScannedFile, "blankLines" | "lines">): string {
+  const steps: Array<{ nb: number; cum: number }> = [];
+  s.blankLines.forEach((line, i) => {
+    const nb = line - (i + 1); // non-blank lines before this blank
+    const next = s.blankLines[i + 1];
+    if (next !== undefined && next - (i + 2) === nb) return; // not the last blank of its run
+    if (nb >= s.lines - s.blankLines.length) return; // trailing blanks: no record after them
+    steps.push({ nb, cum: i + 1 });
+  });
+  if (steps.length === 0) return "s.rec";
+  const cases = steps
+    .reverse()
+    .map(({ nb, cum }) => `WHEN s.rec > ${nb} THEN ${cum}`)
+    .join(" ");
+  return `s.rec + CASE ${cases} ELSE 0 END`;
 }
 
 type Verdict = { ok: true; text: string } | { ok: false; reason: string };

@@ -202,24 +202,28 @@ export async function load(conn: DuckDBConnection, runId: number, now: string): 
       continue;
     }
     const cols = t.columns.map((c) => (c === "run_id" ? "$run_id" : c)).join(", ");
-    await conn.run(
-      `CREATE TEMP TABLE ${t.candidates}_new AS
-       SELECT DISTINCT ON (event_key) * FROM ${t.candidates} c
-       WHERE NOT EXISTS (SELECT 1 FROM ${t.table} e WHERE e.event_key = c.event_key)
-       ORDER BY event_key, file_id, line_no`,
-    );
-    events[t.kind] = await count(
-      conn,
-      `INSERT INTO ${t.table} (${t.columns.join(", ")}) SELECT ${cols} FROM ${t.candidates}_new`,
-      { run_id: runId },
-    );
+    // In-batch duplicates are rare: only pay for a window when there are some. The first (file, line) wins.
+    const inBatchDuplicates = await count(conn, `SELECT count(*) - count(DISTINCT event_key) FROM ${t.candidates}`);
+    const source =
+      inBatchDuplicates === 0
+        ? t.candidates
+        : `(SELECT * FROM ${t.candidates} QUALIFY row_number() OVER (PARTITION BY event_key ORDER BY file_id, line_no) = 1)`;
+    const fresh = `${source} c WHERE NOT EXISTS (SELECT 1 FROM ${t.table} e WHERE e.event_key = c.event_key)`;
     if (t.kind === "status") {
       await conn.run(`
         INSERT INTO status_errors
-        SELECT n.event_key, (u.i - 1)::SMALLINT, n.waba_id, n.message_id, n.status_at, u.e.code, u.e.title,
-          u.e.error_data.details, u.e.href
-        FROM (SELECT * FROM st_cand_new WHERE errors IS NOT NULL) n, unnest(n.errors) WITH ORDINALITY AS u(e, i)`);
+        SELECT event_key, (i - 1)::SMALLINT, waba_id, message_id, status_at, e.code, e.title, e.error_data.details, e.href
+        FROM (SELECT c.event_key, c.waba_id, c.message_id, c.status_at, generate_subscripts(c.errors, 1) AS i, unnest(c.errors) AS e
+              FROM ${fresh} AND c.error_count > 0)`);
     }
+    events[t.kind] = await count(
+      conn,
+      `INSERT INTO ${t.table} (${t.columns.join(", ")}) SELECT ${cols} FROM ${fresh}`,
+      {
+        run_id: runId,
+      },
+    );
+    await conn.run(`DROP TABLE ${t.candidates}`);
   }
   const quarantined = await loadQuarantine(conn, runId, now);
   const inserted = Object.values(events).reduce((a, b) => a + b, 0);

@@ -1,7 +1,6 @@
 // Normalize step: turns staged payloads into event rows (one SQL statement per kind), routes bad items to
 // quarantine candidates, and computes each event's semantic key. Runs inside the run's transaction.
 import type { DuckDBConnection } from "@duckdb/node-api";
-import { prefixKeySql, twoDigitCallingCodes } from "../../app/.server/db/phone-prefixes";
 import { KNOWN_FIELDS, MESSAGES_VALUE_SHAPE } from "./shapes";
 
 const sqlString = (s: string) => `'${s.replace(/'/g, "''")}'`;
@@ -32,14 +31,25 @@ export async function normalize(conn: DuckDBConnection, p: NormalizeParams): Pro
     optout: p.optOutPattern,
   };
   // DuckDB refuses values for parameters a statement does not use: bind only the ones it names.
-  const run = async (sql: string) => {
+  const run = async (rawSql: string) => {
+    // Views cannot take prepared parameters: the time bound is a number we computed, so it goes in as a literal.
+    const sql = rawSql.replaceAll("$max_epoch", String(params.max_epoch));
     const t = performance.now();
     await conn.run(sql, Object.fromEntries(Object.entries(params).filter(([k]) => sql.includes(`$${k}`))));
     if (process.env.WABA_LEDGER_TIMING)
       console.error(`${(performance.now() - t).toFixed(0)} ms  ${sql.trim().slice(0, 70).replace(/\s+/g, " ")}`);
   };
-  const digits = (col: string) => `regexp_replace(${col}, '[^0-9]', '', 'g')`;
-  const prefixOf = (col: string) => prefixKeySql(col, twoDigitCallingCodes());
+  // Phone ids arrive as digits, sometimes with '+', spaces or dashes: delete those (cheaper than a regex per row).
+  // Anything that is still not all digits (redacted or placeholder ids) counts as no phone.
+  const digits = (col: string) =>
+    `CASE WHEN TRY_CAST(translate(${col}, '+-() .', '') AS UBIGINT) IS NOT NULL THEN translate(${col}, '+-() .', '') ELSE '' END`;
+  // phone_prefixes keys are prefix-free (ITU codes, +1 and +7 expanded), so at most one of three joins matches.
+  const prefixJoin = (col: string) => `
+    LEFT JOIN phone_prefixes p2 ON p2.prefix = left(${col}, 2)
+    LEFT JOIN phone_prefixes p3 ON p3.prefix = left(${col}, 3)
+    LEFT JOIN phone_prefixes p4 ON p4.prefix = left(${col}, 4)`;
+  const prefixCol = "coalesce(p2.prefix, p3.prefix, p4.prefix)";
+  const isoCol = "coalesce(p2.iso2, p3.iso2, p4.iso2)";
   const bsuidCountry = (col: string) => `CASE WHEN regexp_matches(${col}, '^[A-Z]{2}\\.') THEN left(${col}, 2) END`;
 
   // Payload-level problems: valid JSON that is not a WhatsApp webhook.
@@ -53,15 +63,16 @@ export async function normalize(conn: DuckDBConnection, p: NormalizeParams): Pro
     WHERE entry IS NULL OR len(entry) = 0 OR (object IS NOT NULL AND object <> 'whatsapp_business_account')`);
 
   await run(`
-    CREATE TEMP TABLE entries AS
-    SELECT file_id, line_no, item_prefix, generate_subscripts(entry, 1) - 1 AS entry_idx, unnest(entry) AS e
-    FROM stage WHERE len(entry) > 0 AND (object IS NULL OR object = 'whatsapp_business_account')`);
+    CREATE TEMP VIEW entries AS
+    SELECT file_id, line_no, item_prefix, generate_subscripts(entry, 1) - 1 AS entry_idx, unnest(entry) AS e, has_bad_entry
+    FROM (SELECT *, list_bool_or(list_transform(entry, e -> e.id IS NULL OR e.id = '')) AS has_bad_entry FROM stage)
+    WHERE len(entry) > 0 AND (object IS NULL OR object = 'whatsapp_business_account')`);
 
   await run(`
     INSERT INTO q_candidates
     SELECT file_id, line_no, concat_ws('.', item_prefix, 'entry[' || entry_idx || ']'),
       'entry has no id (the WhatsApp Business Account id)', to_json(e)::VARCHAR
-    FROM entries WHERE e.id IS NULL OR e.id = ''`);
+    FROM entries WHERE has_bad_entry AND (e.id IS NULL OR e.id = '')`);
 
   await run(`
     CREATE TEMP TABLE changes AS
@@ -72,6 +83,8 @@ export async function normalize(conn: DuckDBConnection, p: NormalizeParams): Pro
             generate_subscripts(e.changes, 1) - 1 AS j, unnest(e.changes) AS c
           FROM entries WHERE e.id IS NOT NULL AND e.id <> '')`);
 
+  await run("DROP VIEW entries; DROP TABLE stage");
+
   await run(`
     INSERT INTO q_candidates
     SELECT file_id, line_no, item, CASE WHEN field IS NULL THEN 'change has no field' ELSE 'change has no value object' END, NULL
@@ -79,27 +92,30 @@ export async function normalize(conn: DuckDBConnection, p: NormalizeParams): Pro
 
   await run(`
     CREATE TEMP TABLE mv AS
-    SELECT file_id, line_no, item, waba_id, field, entry_at, entry_time, value, json_transform(value, ${sqlString(MESSAGES_VALUE_SHAPE)}) AS v
+    SELECT file_id, line_no, item, waba_id, field, entry_at, entry_time, json_transform(value, ${sqlString(MESSAGES_VALUE_SHAPE)}) AS v
     FROM changes WHERE field = 'messages' AND json_type(value) = 'OBJECT'`);
 
   // Outgoing statuses: one candidate per statuses[] item.
   await run(`
-    CREATE TEMP TABLE st_raw AS
+    CREATE TEMP VIEW st_raw AS
     SELECT file_id, line_no, item || '.value.statuses[' || k || ']' AS item, waba_id, phone_number_id, display_phone_number,
-      s, coalesce(s.meta_msg_id, s.id) AS message_id, ${instantSql("s.timestamp")} AS status_at, value, k
+      s, coalesce(s.meta_msg_id, s.id) AS message_id, ${instantSql("s.timestamp")} AS status_at, k, item AS change_item, has_bad
     FROM (SELECT file_id, line_no, item, waba_id, v.metadata.phone_number_id AS phone_number_id,
-            v.metadata.display_phone_number AS display_phone_number, value,
+            v.metadata.display_phone_number AS display_phone_number,
+            list_bool_or(list_transform(v.statuses, s -> coalesce(s.meta_msg_id, s.id) IS NULL OR s.status IS NULL
+              OR ${instantSql("s.timestamp")} IS NULL)) AS has_bad,
             generate_subscripts(v.statuses, 1) - 1 AS k, unnest(v.statuses) AS s
           FROM mv WHERE v.statuses IS NOT NULL)`);
 
   await run(`
     INSERT INTO q_candidates
-    SELECT file_id, line_no, item,
-      CASE WHEN message_id IS NULL THEN 'status has no message id'
-           WHEN s.status IS NULL THEN 'status has no status value'
-           ELSE 'status timestamp ' || coalesce(to_json(s.timestamp)::VARCHAR, 'missing') || ' is not a plausible Unix time' END,
-      json_extract(value, '$.statuses[' || k || ']')::VARCHAR
-    FROM st_raw WHERE message_id IS NULL OR s.status IS NULL OR status_at IS NULL`);
+    SELECT r.file_id, r.line_no, r.item,
+      CASE WHEN r.message_id IS NULL THEN 'status has no message id'
+           WHEN r.s.status IS NULL THEN 'status has no status value'
+           ELSE 'status timestamp ' || coalesce(to_json(r.s.timestamp)::VARCHAR, 'missing') || ' is not a plausible Unix time' END,
+      json_extract(c.value, '$.statuses[' || r.k || ']')::VARCHAR
+    FROM (SELECT * FROM st_raw WHERE has_bad AND (message_id IS NULL OR s.status IS NULL OR status_at IS NULL)) r
+    JOIN changes c ON c.file_id = r.file_id AND c.line_no = r.line_no AND c.item = r.change_item`);
 
   await run(`
     CREATE TEMP TABLE st_cand AS
@@ -107,8 +123,8 @@ export async function normalize(conn: DuckDBConnection, p: NormalizeParams): Pro
       file_id, line_no, waba_id, phone_number_id, display_phone_number, message_id,
       CASE WHEN s.meta_msg_id IS NOT NULL THEN s.id END AS bsp_message_id, s.status, status_at,
       CASE WHEN rcpt <> '' THEN ${phoneHash("rcpt")} WHEN s.recipient_user_id IS NOT NULL THEN ${phoneHash("'bsuid:' || s.recipient_user_id")} END AS recipient_hash,
-      rcpt_prefix AS recipient_prefix,
-      coalesce(pp.iso2, ${bsuidCountry("s.recipient_user_id")}) AS recipient_country,
+      ${prefixCol} AS recipient_prefix,
+      coalesce(${isoCol}, ${bsuidCountry("s.recipient_user_id")}) AS recipient_country,
       CASE WHEN s.recipient_type = 'group' THEN 'group' ELSE 'individual' END AS recipient_type,
       s.recipient_user_id IS NOT NULL AS has_bsuid,
       s.pricing.billable AS pricing_billable, s.pricing.pricing_model AS pricing_model, s.pricing.type AS pricing_type,
@@ -116,42 +132,46 @@ export async function normalize(conn: DuckDBConnection, p: NormalizeParams): Pro
       ${instantSql("s.conversation.expiration_timestamp")} AS conversation_expires_at,
       s.errors[1].code AS error_code, coalesce(len(s.errors), 0)::SMALLINT AS error_count, s.biz_opaque_callback_data,
       s.errors AS errors
-    FROM (SELECT *, ${digits("coalesce(s.recipient_participant_id, s.recipient_id, '')")} AS rcpt,
-                 ${prefixOf(digits("coalesce(s.recipient_participant_id, s.recipient_id, '')"))} AS rcpt_prefix
+    FROM (SELECT *, ${digits("coalesce(s.recipient_participant_id, s.recipient_id, '')")} AS rcpt
           FROM st_raw WHERE message_id IS NOT NULL AND s.status IS NOT NULL AND status_at IS NOT NULL) x
-    LEFT JOIN phone_prefixes pp ON pp.prefix = x.rcpt_prefix`);
+    ${prefixJoin("x.rcpt")}`);
+
+  await run("DROP VIEW st_raw");
 
   // Inbound messages.
   await run(`
     CREATE TEMP TABLE msg_raw AS
     SELECT file_id, line_no, item || '.value.messages[' || k || ']' AS item, waba_id, phone_number_id, display_phone_number,
-      x, ${instantSql("x.timestamp")} AS received_at, value, k
+      x, ${instantSql("x.timestamp")} AS received_at, k, item AS change_item
     FROM (SELECT file_id, line_no, item, waba_id, v.metadata.phone_number_id AS phone_number_id,
-            v.metadata.display_phone_number AS display_phone_number, value,
+            v.metadata.display_phone_number AS display_phone_number,
             generate_subscripts(v.messages, 1) - 1 AS k, unnest(v.messages) AS x
           FROM mv WHERE v.messages IS NOT NULL)`);
 
   await run(`
     INSERT INTO q_candidates
-    SELECT file_id, line_no, item,
-      CASE WHEN x.id IS NULL THEN 'message has no id'
-           ELSE 'message timestamp ' || coalesce(to_json(x.timestamp)::VARCHAR, 'missing') || ' is not a plausible Unix time' END,
-      json_extract(value, '$.messages[' || k || ']')::VARCHAR
-    FROM msg_raw WHERE x.id IS NULL OR received_at IS NULL`);
+    SELECT r.file_id, r.line_no, r.item,
+      CASE WHEN r.x.id IS NULL THEN 'message has no id'
+           ELSE 'message timestamp ' || coalesce(to_json(r.x.timestamp)::VARCHAR, 'missing') || ' is not a plausible Unix time' END,
+      json_extract(c.value, '$.messages[' || r.k || ']')::VARCHAR
+    FROM (SELECT * FROM msg_raw WHERE x.id IS NULL OR received_at IS NULL) r
+    JOIN changes c ON c.file_id = r.file_id AND c.line_no = r.line_no AND c.item = r.change_item`);
 
   await run(`
     CREATE TEMP TABLE msg_cand AS
     SELECT ${keySql("m", "x.id")} AS event_key, file_id, line_no, waba_id, phone_number_id, display_phone_number,
       x.id AS message_id, received_at, x.type AS message_type,
       CASE WHEN sender <> '' THEN ${phoneHash("sender")} WHEN x.from_user_id IS NOT NULL THEN ${phoneHash("'bsuid:' || x.from_user_id")} END AS sender_hash,
-      sender_prefix, coalesce(pp.iso2, ${bsuidCountry("x.from_user_id")}) AS sender_country,
+      ${prefixCol} AS sender_prefix, coalesce(${isoCol}, ${bsuidCountry("x.from_user_id")}) AS sender_country,
       x.from_user_id IS NOT NULL AS has_bsuid, x.context.id AS context_message_id,
       coalesce(x.type, '') NOT IN ('system', 'request_welcome') AS opens_service_window,
       x.referral.source_type AS referral_source_type, x.referral.source_id AS referral_source_id, x.referral.ctwa_clid AS ctwa_clid,
       coalesce(regexp_matches(lower(trim(coalesce(x.text.body, x.button.text, ''), ' .!?¡¿')), $optout), false) AS opt_out_keyword
-    FROM (SELECT *, ${digits("coalesce(x.from, '')")} AS sender, ${prefixOf(digits("coalesce(x.from, '')"))} AS sender_prefix
+    FROM (SELECT *, ${digits("coalesce(x.from, '')")} AS sender
           FROM msg_raw WHERE x.id IS NOT NULL AND received_at IS NOT NULL) y
-    LEFT JOIN phone_prefixes pp ON pp.prefix = y.sender_prefix`);
+    ${prefixJoin("y.sender")}`);
+
+  await run("DROP TABLE msg_raw");
 
   // Low-volume fields: typed columns for what pages use, the whole value kept as raw JSON.
   const jv = (pathExpr: string) => `json_extract_string(value, '${pathExpr}')`;
@@ -219,29 +239,30 @@ export async function normalize(conn: DuckDBConnection, p: NormalizeParams): Pro
     SELECT ${keySql("p", "waba_id", "user_id", "json_extract_string(p, '$.category')", "json_extract_string(p, '$.value')", "json_extract_string(p, '$.timestamp')")} AS event_key,
       file_id, line_no, waba_id, phone_number_id, event_at,
       CASE WHEN user_digits <> '' THEN ${phoneHash("user_digits")} WHEN user_id IS NOT NULL THEN ${phoneHash("'bsuid:' || user_id")} END AS user_hash,
-      user_prefix, coalesce(pp.iso2, ${bsuidCountry("user_id")}) AS user_country,
+      ${prefixCol} AS user_prefix, coalesce(${isoCol}, ${bsuidCountry("user_id")}) AS user_country,
       json_extract_string(p, '$.category') AS category, json_extract_string(p, '$.value') AS value
     FROM (SELECT *, json_extract_string(p, '$.user_id') AS user_id,
-            ${digits("coalesce(json_extract_string(p, '$.wa_id'), '')")} AS user_digits,
-            ${prefixOf(digits("coalesce(json_extract_string(p, '$.wa_id'), '')"))} AS user_prefix
+            ${digits("coalesce(json_extract_string(p, '$.wa_id'), '')")} AS user_digits
           FROM pref_raw) y
-    LEFT JOIN phone_prefixes pp ON pp.prefix = y.user_prefix`);
+    ${prefixJoin("y.user_digits")}`);
 
   // System-level errors (value.errors with no statuses/messages) and fields this version does not know.
   const known = Object.keys(KNOWN_FIELDS).map(sqlString).join(", ");
   await run(`
     CREATE TEMP TABLE other_cand AS
-    SELECT ${keySql("o", "waba_id", "field", "entry_time", "'system_error'", "e.code", "e.title", "v.metadata.phone_number_id")} AS event_key,
-      file_id, line_no, waba_id, field, 'system_error' AS kind, entry_at AS event_at, e.code AS error_code,
-      json_extract(value, '$.errors[' || (k - 1) || ']') AS raw
-    FROM (SELECT m.*, u.e, u.k FROM mv m, unnest(m.v.errors) WITH ORDINALITY AS u(e, k)
-          WHERE m.v.statuses IS NULL AND m.v.messages IS NULL AND m.v.errors IS NOT NULL)
+    SELECT ${keySql("o", "x.waba_id", "x.field", "x.entry_time", "'system_error'", "e.code", "e.title", "v.metadata.phone_number_id")} AS event_key,
+      file_id, line_no, x.waba_id, x.field, 'system_error' AS kind, x.entry_at AS event_at, e.code AS error_code,
+      json_extract(c.value, '$.errors[' || k || ']') AS raw
+    FROM (SELECT m.*, generate_subscripts(m.v.errors, 1) - 1 AS k, unnest(m.v.errors) AS e FROM mv m
+          WHERE m.v.statuses IS NULL AND m.v.messages IS NULL AND m.v.errors IS NOT NULL) x
+    JOIN changes c USING (file_id, line_no, item)
     UNION ALL
     SELECT ${keySql("o", "waba_id", "field", "entry_time", "'unknown_field'", "value")},
       file_id, line_no, waba_id, field, 'unknown_field', entry_at, NULL, value
     FROM changes WHERE field IS NOT NULL AND field NOT IN (${known}) AND json_type(value) = 'OBJECT'
     UNION ALL
-    SELECT ${keySql("o", "waba_id", "field", "entry_time", "'unknown_field'", "value")},
-      file_id, line_no, waba_id, field, 'unknown_field', entry_at, NULL, value
-    FROM mv WHERE v.statuses IS NULL AND v.messages IS NULL AND v.errors IS NULL`);
+    SELECT ${keySql("o", "c.waba_id", "c.field", "c.entry_time", "'unknown_field'", "c.value")},
+      c.file_id, c.line_no, c.waba_id, c.field, 'unknown_field', c.entry_at, NULL, c.value
+    FROM mv JOIN changes c USING (file_id, line_no, item)
+    WHERE mv.v.statuses IS NULL AND mv.v.messages IS NULL AND mv.v.errors IS NULL`);
 }
