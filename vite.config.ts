@@ -28,7 +28,7 @@ export default defineConfig({
     include: ["test/**/*.test.ts", "test/**/*.test.tsx"],
     // Pricing and bucketing depend on zones: run every test in a zone with daylight saving.
     env: { TZ: "America/New_York" },
-    globalSetup: [],
+    globalSetup: ["test/e2e/global-setup.ts"],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: "forks",

@@ -199,7 +199,9 @@ async function serve(dbPath: string, values: Record<string, unknown>): Promise<n
       return command(ledger, args as never);
     },
   });
-  process.stderr.write(`WABA Ledger is running at ${server.url}  (Ctrl+C to stop)\n`);
+  const token = process.env.LEDGER_TOKEN;
+  const openUrl = token ? `${server.url}/?token=${encodeURIComponent(token)}` : server.url;
+  process.stderr.write(`WABA Ledger is running at ${openUrl}  (Ctrl+C to stop)\n`);
   const stop = async () => {
     await server.close();
     ledger.close();

@@ -234,11 +234,13 @@ export async function ingestPaths(ledger: Ledger, inputs: string[], opts: Ingest
     summary.seconds = (Date.now() - started) / 1000;
     const eventsTotal = Object.values(summary.events).reduce((a, b) => a + b, 0);
     await conn.run(
-      `UPDATE ingest_runs SET finished_at = now(), files = $files, unchanged_files = $unchanged, lines = $lines,
+      `UPDATE ingest_runs SET finished_at = $finished::TIMESTAMPTZ, files = $files, unchanged_files = $unchanged, lines = $lines,
          payloads = $payloads, events = $events, duplicates = $dups, quarantined = $q, summary = $summary
        WHERE run_id = $id`,
       {
         id: runId,
+        // now() is the transaction's start in DuckDB: the finish time comes from the clock.
+        finished: new Date().toISOString(),
         files: summary.files,
         unchanged: summary.unchanged_files,
         lines: summary.lines,

@@ -627,6 +627,7 @@ interface AcctDay {
   steady: Float64Array;
   campaigns: CampaignPlan[];
   expected: number;
+  steadyExpected: number;
 }
 
 interface DayPlan {
@@ -899,8 +900,7 @@ class Simulation {
     this.suffix = new Float64Array(this.days.length + 1);
     for (let i = this.days.length - 1; i >= 0; i--)
       this.suffix[i] = (this.suffix[i + 1] ?? 0) + (this.days[i]?.expected ?? 0);
-    // Aim a little past the target so the final cut lands in the last minutes before `now`, not short of it.
-    this.aim = target - this.badAt.length + Math.ceil(target * 0.0005) + 2;
+    this.aim = target - this.badAt.length;
   }
 
   // ------------------------------------------------------------ plan: expected volume per day, campaigns
@@ -972,8 +972,9 @@ class Simulation {
           }
         }
         const campaigns = campaignsByDay[di] ?? [];
+        const steadyExpected = expected;
         for (const cp of campaigns) expected += cp.size * (LINES_PER_UNIT[K.Campaign] ?? 2.4);
-        day.accts.push({ steady, campaigns, expected });
+        day.accts.push({ steady, campaigns, expected, steadyExpected });
         day.expected += expected;
       });
     }
@@ -1260,10 +1261,7 @@ class Simulation {
     const remainingExpected = this.suffix[di] ?? 0;
     const ratio = this.expectedSoFar > 3000 ? Math.min(3, Math.max(0.3, this.activityLines / this.expectedSoFar)) : 1;
     const need = this.aim - this.generated - (this.schedule.length - this.schedIdx);
-    let scale = remainingExpected > 0 ? Math.max(0, need / (ratio * remainingExpected)) : 0;
-    // Statuses that would arrive after `now` are never generated, so the last day needs a push to reach the target.
-    if (di === this.days.length - 1) scale *= 1.12;
-    const dbgBefore = this.generated;
+    const scale = remainingExpected > 0 ? Math.max(0, need / (ratio * remainingExpected)) : 0;
     while (this.schedIdx < this.schedule.length && (this.schedule[this.schedIdx] as Scheduled).ts < day.end) {
       const sc = this.schedule[this.schedIdx++] as Scheduled;
       this.pushRaw(sc.ts, sc.line, false);
@@ -1271,26 +1269,22 @@ class Simulation {
     const before = this.generated;
     for (const a of this.accts) {
       const ad = day.accts[a.idx];
-      if (ad) this.generateDay(a, ad, day.start, scale);
+      if (ad) this.generateDay(a, ad, day.start, scale, true);
     }
     this.activityLines += this.generated - before;
     this.expectedSoFar += day.expected * scale;
-    if (process.env.DEMO_DEBUG && di >= this.days.length - 3)
-      console.error(
-        di,
-        "need",
-        need,
-        "gen",
-        this.generated - dbgBefore,
-        "ratio",
-        ratio,
-        "exp",
-        day.expected * scale * ratio,
-        "emitted",
-        this.emitted,
-        "heap",
-        this.heap.size,
-      );
+    if (di === this.days.length - 1) {
+      // Top the last day up with a little more steady traffic until the target is reachable; the overshoot is cut
+      // at the end, which only trims the final minutes before `now`.
+      const steady = day.accts.reduce((sum, ad) => sum + ad.steadyExpected, 0);
+      for (let i = 0; i < 16 && this.generated < this.aim && steady > 0; i++) {
+        const topUp = ((this.aim - this.generated) * 1.1 + 2) / (ratio * steady);
+        for (const a of this.accts) {
+          const ad = day.accts[a.idx];
+          if (ad) this.generateDay(a, ad, day.start, topUp * 2 ** Math.floor(i / 4), false);
+        }
+      }
+    }
 
     const out: string[] = [];
     const until = di === this.days.length - 1 ? Number.POSITIVE_INFINITY : day.end;
@@ -1489,7 +1483,7 @@ class Simulation {
 
   // ------------------------------------------------------------ one account-day
 
-  private generateDay(a: Acct, ad: AcctDay, dayStart: number, scale: number) {
+  private generateDay(a: Acct, ad: AcctDay, dayStart: number, scale: number, withCampaigns: boolean) {
     const rng = this.rng;
     const starts: Array<{ t: number; k: K; c: CampaignPlan | null; u: number }> = [];
     for (let h = 0; h < 24; h++) {
@@ -1498,7 +1492,7 @@ class Simulation {
         for (let j = 0; j < n; j++) starts.push({ t: dayStart + h * HOUR + rng.int(HOUR), k: k as K, c: null, u: 0 });
       }
     }
-    for (const cp of ad.campaigns) {
+    for (const cp of withCampaigns ? ad.campaigns : []) {
       const active = this.activeUsers(a, cp.start);
       const n = Math.min(rng.round(cp.size * scale), Math.floor(active * 0.8));
       if (n <= 0) continue;
