@@ -9,7 +9,14 @@ import { type Progress, silentProgress } from "./progress";
 import { expandInputs, readLines, type ScannedFile, scanFile } from "./readers/scan";
 import { load } from "./steps/load";
 import { normalize } from "./steps/normalize";
-import { EVENT_KINDS, type EventKind, PAYLOAD_COLUMNS, PAYLOAD_TYPE } from "./steps/shapes";
+import {
+  EVENT_KINDS,
+  type EventKind,
+  PAYLOAD_COLUMNS,
+  PAYLOAD_TYPE,
+  TYPED_PAYLOAD_COLUMNS,
+  TYPED_PAYLOAD_TYPE,
+} from "./steps/shapes";
 
 export type IngestSource = "cli" | "demo" | "server" | "receiver" | "test";
 
@@ -125,7 +132,8 @@ export async function ingestPaths(ledger: Ledger, inputs: string[], opts: Ingest
       (await rows(conn, "SELECT coalesce(max(file_id), 0) + 1 AS id FROM source_files"))[0]?.id,
     );
     await conn.run(`
-      CREATE OR REPLACE TEMP TABLE stage (file_id INTEGER, line_no BIGINT, item_prefix VARCHAR, object VARCHAR, entry ${PAYLOAD_TYPE});
+      CREATE OR REPLACE TEMP TABLE stage (file_id INTEGER, line_no BIGINT, item_prefix VARCHAR, object VARCHAR, entry ${TYPED_PAYLOAD_TYPE});
+      CREATE OR REPLACE TEMP TABLE raw_stage (file_id INTEGER, line_no BIGINT, item_prefix VARCHAR, object VARCHAR, entry ${PAYLOAD_TYPE});
       CREATE OR REPLACE TEMP TABLE q_candidates (file_id INTEGER, line_no BIGINT, item VARCHAR, reason VARCHAR, raw VARCHAR);
       CREATE OR REPLACE TEMP TABLE run_files (file_id INTEGER, path VARCHAR);`);
     const fileIds = new Map<ScannedFile, number>();
@@ -148,7 +156,7 @@ export async function ingestPaths(ledger: Ledger, inputs: string[], opts: Ingest
           INSERT INTO stage
           SELECT ${fileId}, ${lineExpr}, NULL, s.object, s.entry
           FROM (SELECT row_number() OVER () AS rec, * FROM read_json(${sqlString(s.readPath)}, format = 'newline_delimited',
-                ignore_errors = true, maximum_object_size = ${MAX_OBJECT_BYTES}, columns = ${PAYLOAD_COLUMNS})) s`),
+                ignore_errors = true, maximum_object_size = ${MAX_OBJECT_BYTES}, columns = ${TYPED_PAYLOAD_COLUMNS})) s`),
       );
       doneBytes += s.sizeBytes;
     }
@@ -200,13 +208,15 @@ export async function ingestPaths(ledger: Ledger, inputs: string[], opts: Ingest
     }
     if (side.length > 0) await stageSideLines(conn, sideDir, side);
     summary.payloads = Number((await rows(conn, "SELECT count(*) AS n FROM stage WHERE entry IS NOT NULL"))[0]?.n);
+    const texts = new LineTexts(fresh, fileIds, side);
+    await stageRawPath(conn, sideDir, texts);
     step("staged");
 
     // 3. Normalize and load.
     progress.phase("normalizing", 0.3);
     const hashKey = ledger.hashKey;
     await withProgress(conn, progress, 0, 1, () => normalize(conn, { now, hashKey, optOutPattern: optOutPattern() }));
-    await fillQuarantineRaw(conn, fresh, fileIds, side.length > 0);
+    await fillQuarantineRaw(conn, texts);
     await conn.run(`
       CREATE TEMP TABLE q_final AS
       SELECT f.path, q.line_no, q.item, q.reason, coalesce(q.raw, '') AS raw
@@ -356,7 +366,7 @@ async function stageSideLines(conn: DuckDBConnection, dir: string, side: SideLin
     CREATE OR REPLACE TEMP TABLE side_stage AS
     SELECT m.file_id, m.line_no, m.item_prefix, m.raw, s.object, s.entry
     FROM (SELECT row_number() OVER () AS rec, * FROM read_json(${sqlString(file)}, format = 'newline_delimited',
-          ignore_errors = true, maximum_object_size = ${MAX_OBJECT_BYTES}, columns = ${PAYLOAD_COLUMNS})) s
+          ignore_errors = true, maximum_object_size = ${MAX_OBJECT_BYTES}, columns = ${TYPED_PAYLOAD_COLUMNS})) s
     JOIN side_map m USING (rec);
     INSERT INTO q_candidates
     SELECT file_id, line_no, item_prefix, 'payload has the webhook keys but values of unexpected types', raw
@@ -364,34 +374,129 @@ async function stageSideLines(conn: DuckDBConnection, dir: string, side: SideLin
     INSERT INTO stage SELECT file_id, line_no, item_prefix, object, entry FROM side_stage WHERE entry IS NOT NULL;`);
 }
 
-/** Payload-level quarantine candidates carry no text yet: fetch their lines from the files. */
-async function fillQuarantineRaw(
-  conn: DuckDBConnection,
-  files: ScannedFile[],
-  fileIds: Map<ScannedFile, number>,
-  hasSide: boolean,
-) {
-  if (hasSide) {
-    await conn.run(`UPDATE q_candidates q SET raw = m.raw FROM side_map m
-      WHERE q.raw IS NULL AND q.file_id = m.file_id AND q.line_no = m.line_no AND q.item IS NOT DISTINCT FROM m.item_prefix`);
+/** Raw text of staged records, by file, line and item: from the side lines in memory, or read back from the files. */
+class LineTexts {
+  private readonly sideByKey = new Map<string, string>();
+  constructor(
+    private readonly files: ScannedFile[],
+    private readonly fileIds: Map<ScannedFile, number>,
+    side: SideLine[],
+  ) {
+    for (const l of side) this.sideByKey.set(LineTexts.key(l.fileId, l.lineNo, l.itemPrefix), l.text);
   }
+
+  static key(fileId: number, lineNo: number, itemPrefix: string | null) {
+    return `${fileId}:${lineNo}:${itemPrefix ?? ""}`;
+  }
+
+  async get(
+    wanted: Array<{ fileId: number; lineNo: number; itemPrefix: string | null }>,
+  ): Promise<Map<string, string>> {
+    const out = new Map<string, string>();
+    const fromFiles = new Map<number, number[]>();
+    for (const w of wanted) {
+      const key = LineTexts.key(w.fileId, w.lineNo, w.itemPrefix);
+      const side = this.sideByKey.get(key);
+      if (side !== undefined) out.set(key, side);
+      else fromFiles.set(w.fileId, [...(fromFiles.get(w.fileId) ?? []), w.lineNo]);
+    }
+    for (const s of this.files) {
+      const fileId = this.fileIds.get(s) as number;
+      const lines = fromFiles.get(fileId);
+      if (!lines || s.format === "json") continue;
+      for (const [lineNo, text] of await readLines(s.readPath, lines))
+        out.set(LineTexts.key(fileId, lineNo, null), text);
+    }
+    return out;
+  }
+}
+
+/**
+ * Payloads with any change besides statuses and inbound messages are parsed a second time with each value kept as raw
+ * JSON (raw_stage): those fields are few, and keeping their JSON whole is worth a second look at just those lines.
+ */
+async function stageRawPath(conn: DuckDBConnection, dir: string, texts: LineTexts) {
+  const wanted = (
+    await rows(
+      conn,
+      `SELECT file_id, line_no, item_prefix FROM stage
+       WHERE list_bool_or(list_transform(entry, e -> list_bool_or(list_transform(e.changes,
+         c -> c.field IS DISTINCT FROM 'messages' OR c.value IS NULL OR (c.value.statuses IS NULL AND c.value.messages IS NULL)))))`,
+    )
+  ).map((r) => ({
+    fileId: Number(r.file_id),
+    lineNo: Number(r.line_no),
+    itemPrefix: r.item_prefix === null ? null : String(r.item_prefix),
+  }));
+  if (wanted.length === 0) return;
+  const byKey = await texts.get(wanted);
+  const file = path.join(dir, "raw.jsonl");
+  fs.writeFileSync(
+    file,
+    `${wanted.map((w) => (byKey.get(LineTexts.key(w.fileId, w.lineNo, w.itemPrefix)) ?? "").replace(/^\uFEFF/, "").replace(/\n/g, " ")).join("\n")}\n`,
+  );
+  await conn.run(
+    "CREATE OR REPLACE TEMP TABLE raw_map (rec BIGINT, file_id INTEGER, line_no BIGINT, item_prefix VARCHAR)",
+  );
+  const app = await conn.createAppender("raw_map", "main", "temp");
+  wanted.forEach((w, i) => {
+    app.appendBigInt(BigInt(i + 1));
+    app.appendInteger(w.fileId);
+    app.appendBigInt(BigInt(w.lineNo));
+    if (w.itemPrefix === null) app.appendNull();
+    else app.appendVarchar(w.itemPrefix);
+    app.endRow();
+  });
+  app.closeSync();
+  await conn.run(`
+    INSERT INTO raw_stage
+    SELECT m.file_id, m.line_no, m.item_prefix, s.object, s.entry
+    FROM (SELECT row_number() OVER () AS rec, * FROM read_json(${sqlString(file)}, format = 'newline_delimited',
+          ignore_errors = true, maximum_object_size = ${MAX_OBJECT_BYTES}, columns = ${PAYLOAD_COLUMNS})) s
+    JOIN raw_map m USING (rec)
+    WHERE s.entry IS NOT NULL`);
+}
+
+/** Walks "entry[0].changes[1].value.statuses[3]" into a parsed payload. */
+export function itemAt(payload: unknown, itemPath: string): unknown {
+  let node: unknown = payload;
+  for (const m of itemPath.matchAll(/\[(\d+)\]|([A-Za-z_][\w]*)/g)) {
+    if (node === null || typeof node !== "object") return undefined;
+    node = m[1] !== undefined ? (node as unknown[])[Number(m[1])] : (node as Record<string, unknown>)[m[2] as string];
+  }
+  return node;
+}
+
+/** Quarantine candidates found in SQL carry no text yet: the line's text, or just the bad item's JSON inside it. */
+async function fillQuarantineRaw(conn: DuckDBConnection, texts: LineTexts) {
   const missing = await rows(
     conn,
-    "SELECT DISTINCT file_id, line_no FROM q_candidates WHERE raw IS NULL AND line_no IS NOT NULL",
+    "SELECT DISTINCT file_id, line_no, item FROM q_candidates WHERE raw IS NULL AND line_no IS NOT NULL",
   );
   if (missing.length === 0) return;
-  for (const s of files) {
-    const fileId = fileIds.get(s) as number;
-    const wanted = missing.filter((r) => Number(r.file_id) === fileId).map((r) => Number(r.line_no));
-    if (wanted.length === 0) continue;
-    const texts = s.format === "json" ? new Map<number, string>() : await readLines(s.readPath, wanted);
-    for (const lineNo of wanted) {
-      await conn.run("UPDATE q_candidates SET raw = $raw WHERE file_id = $f AND line_no = $l AND raw IS NULL", {
-        raw: texts.get(lineNo) ?? "",
-        f: fileId,
-        l: lineNo,
-      });
+  const wanted = missing.map((r) => {
+    const item = r.item === null ? null : String(r.item);
+    // Items of a .json array are staged under their "[i]" prefix; the rest of the path is inside that item.
+    const prefix = item?.match(/^\[\d+\]/)?.[0] ?? null;
+    return { fileId: Number(r.file_id), lineNo: Number(r.line_no), itemPrefix: prefix, item };
+  });
+  const byKey = await texts.get(wanted);
+  for (const w of wanted) {
+    const text = byKey.get(LineTexts.key(w.fileId, w.lineNo, w.itemPrefix)) ?? "";
+    let raw = text;
+    const inner = w.item && w.itemPrefix ? w.item.slice(w.itemPrefix.length).replace(/^\./, "") : w.item;
+    if (inner) {
+      try {
+        const found = itemAt(JSON.parse(text.replace(/^\uFEFF/, "")), inner);
+        if (found !== undefined) raw = JSON.stringify(found);
+      } catch {
+        // keep the whole line
+      }
     }
+    await conn.run(
+      "UPDATE q_candidates SET raw = $raw WHERE file_id = $f AND line_no = $l AND item IS NOT DISTINCT FROM $i AND raw IS NULL",
+      { raw, f: w.fileId, l: w.lineNo, i: w.item },
+    );
   }
 }
 

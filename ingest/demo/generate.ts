@@ -351,7 +351,18 @@ type K = (typeof K)[keyof typeof K];
 const STEADY_KINDS = 4;
 
 // Categories index CATEGORY/ORIGIN; marketing_lite replaces marketing for a WABA on the Marketing Messages API.
-const Cat = { Marketing: 0, Utility: 1, Auth: 2, AuthIntl: 3, Service: 4, MarketingLite: 5, Referral: 6 } as const;
+// BusinessInitiated/UserInitiated are the 2022 model (before 2023-06-01), only reached with a long `months`.
+const Cat = {
+  Marketing: 0,
+  Utility: 1,
+  Auth: 2,
+  AuthIntl: 3,
+  Service: 4,
+  MarketingLite: 5,
+  Referral: 6,
+  BusinessInitiated: 7,
+  UserInitiated: 8,
+} as const;
 type Cat = (typeof Cat)[keyof typeof Cat];
 const CATEGORY = [
   "marketing",
@@ -361,6 +372,8 @@ const CATEGORY = [
   "service",
   "marketing_lite",
   "referral_conversion",
+  "business_initiated",
+  "user_initiated",
 ];
 const ORIGIN = [
   "marketing",
@@ -370,8 +383,10 @@ const ORIGIN = [
   "service",
   "marketing_lite",
   "referral_conversion",
+  "business_initiated",
+  "user_initiated",
 ];
-const READ_RATE = [0.5, 0.72, 0.62, 0.62, 0.88, 0.55, 0.85];
+const READ_RATE = [0.5, 0.72, 0.62, 0.62, 0.88, 0.55, 0.85, 0.6, 0.85];
 
 // Local-hour shapes (sum normalised later): transactional traffic follows office hours, people write in the evening.
 const HOURS_BUSINESS = [
@@ -543,10 +558,17 @@ interface User {
   csw: number;
   fep: number;
   fepConv: string;
-  /** Open CBP conversations by category: id, expiry, opened-at. */
-  conv: Array<{ id: string; exp: number; at: number } | undefined>;
+  /** Open CBP conversations by category (one shared slot in the 2022 model). */
+  conv: Array<Conversation | undefined>;
   lastTemplate: string;
   lastBusiness: string;
+}
+
+interface Conversation {
+  id: string;
+  exp: number;
+  at: number;
+  cat: Cat;
 }
 
 interface Acct {
@@ -557,6 +579,8 @@ interface Acct {
   users: Array<User | undefined>;
   pool: number;
   mixTotal: number;
+  categoryFrom: number;
+  serviceFreeFrom: number;
   pmpFrom: number;
   paidServiceFrom: number;
   v24From: number;
@@ -874,6 +898,8 @@ class Simulation {
         users: [],
         pool: Math.max(40, Math.round(poolUnit * p.pool)),
         mixTotal: p.mix.reduce((s, [, w]) => s + w, 0),
+        categoryFrom: localMidnightIso(zone, "2023-06-01"),
+        serviceFreeFrom: localMidnightIso(zone, "2024-11-01"),
         pmpFrom: localMidnightIso(zone, "2025-07-01"),
         paidServiceFrom: localMidnightIso(zone, "2026-10-01"),
         // Each app moved its webhooks to v24 (no conversation object outside FEP windows) on its own day in January 2026.
@@ -896,7 +922,8 @@ class Simulation {
     this.plan();
     this.buildSchedule();
     const target = this.target;
-    this.badAt = [Math.floor(target * 0.05), Math.floor(target * 0.37), Math.floor(target * 0.71)];
+    // Tiny outputs (smoke tests) stay clean; from 100 lines on, the bad lines sit at fixed fractions of the output.
+    this.badAt = target >= 100 ? [Math.floor(target * 0.05), Math.floor(target * 0.37), Math.floor(target * 0.71)] : [];
     this.suffix = new Float64Array(this.days.length + 1);
     for (let i = this.days.length - 1; i >= 0; i--)
       this.suffix[i] = (this.suffix[i + 1] ?? 0) + (this.days[i]?.expected ?? 0);
@@ -1168,7 +1195,8 @@ class Simulation {
     // Helio (Germany) becomes eligible for authentication-international rates; start 30 days later, Indonesia later still.
     const located = this.from + 8 * DAY + r.int(DAY);
     add(helio, located, "account_update", { country: "DE", event: "BUSINESS_PRIMARY_LOCATION_COUNTRY_UPDATE" });
-    const eligible = this.from + 20 * DAY + r.int(DAY);
+    // Authentication-international rates exist from 2024-06-01.
+    const eligible = Math.max(this.from, utcSec("2024-05-02T00:00:00Z")) + 20 * DAY + r.int(DAY);
     const intlStart = eligible + 30 * DAY;
     const idStart = eligible + 52 * DAY;
     add(helio, eligible, "account_update", {
@@ -1181,7 +1209,8 @@ class Simulation {
     for (const iso of AUTH_INTL_COUNTRIES) helio.authIntlFrom.set(iso, iso === "ID" ? idStart : intlStart);
 
     // Kirana signs the Marketing Messages API terms and moves its marketing there.
-    const mm = this.from + 25 * DAY + r.int(DAY);
+    // The Marketing Messages API (MM Lite) opened in 2025.
+    const mm = Math.max(this.from, utcSec("2025-03-10T00:00:00Z")) + 25 * DAY + r.int(DAY);
     add(kirana, mm, "account_update", {
       event: "MM_LITE_TERMS_SIGNED",
       waba_info: { owner_business_id: kirana.info.businessPortfolioId, waba_id: kirana.info.wabaId },
@@ -1259,7 +1288,7 @@ class Simulation {
     const di = this.di++;
     const day = this.days[di] as DayPlan;
     const remainingExpected = this.suffix[di] ?? 0;
-    const ratio = this.expectedSoFar > 3000 ? Math.min(3, Math.max(0.3, this.activityLines / this.expectedSoFar)) : 1;
+    const ratio = this.expectedSoFar > 200 ? Math.min(3, Math.max(0.3, this.activityLines / this.expectedSoFar)) : 0.92;
     const need = this.aim - this.generated - (this.schedule.length - this.schedIdx);
     const scale = remainingExpected > 0 ? Math.max(0, need / (ratio * remainingExpected)) : 0;
     while (this.schedIdx < this.schedule.length && (this.schedule[this.schedIdx] as Scheduled).ts < day.end) {
@@ -1485,11 +1514,11 @@ class Simulation {
 
   private generateDay(a: Acct, ad: AcctDay, dayStart: number, scale: number, withCampaigns: boolean) {
     const rng = this.rng;
-    const starts: Array<{ t: number; k: K; c: CampaignPlan | null; u: number }> = [];
+    const starts: Array<{ t: number; k: K; u: number }> = [];
     for (let h = 0; h < 24; h++) {
       for (let k = 0; k < STEADY_KINDS; k++) {
         const n = rng.round((ad.steady[k * 24 + h] ?? 0) * scale);
-        for (let j = 0; j < n; j++) starts.push({ t: dayStart + h * HOUR + rng.int(HOUR), k: k as K, c: null, u: 0 });
+        for (let j = 0; j < n; j++) starts.push({ t: dayStart + h * HOUR + rng.int(HOUR), k: k as K, u: 0 });
       }
     }
     for (const cp of withCampaigns ? ad.campaigns : []) {
@@ -1504,7 +1533,6 @@ class Simulation {
         starts.push({
           t: cp.start + Math.floor((i * cp.dur) / n) + rng.int(3),
           k: K.Campaign,
-          c: cp,
           u: (first + i * stride) % active,
         });
       }
@@ -1525,7 +1553,7 @@ class Simulation {
           this.session(a, this.randomUser(a, s.t), s.t, rng.chance(a.p.ctwaShare));
           break;
         case K.Campaign:
-          if (s.c) this.campaignMessage(a, s.c, this.user(a, s.u), s.t);
+          this.campaignMessage(a, this.user(a, s.u), s.t);
           break;
       }
     }
@@ -1561,7 +1589,7 @@ class Simulation {
     this.send(a, a.phones[0] as Phone, u, this.marketingCat(a, t), true, t);
   }
 
-  private campaignMessage(a: Acct, cp: CampaignPlan, u: User, t: number) {
+  private campaignMessage(a: Acct, u: User, t: number) {
     let paused = 0;
     for (const [p0, p1, code] of a.pauses) if (t >= p0 && t < p1) paused = code;
     const m = this.send(a, a.phones[0] as Phone, u, this.marketingCat(a, t), true, t, paused, true);
@@ -1655,29 +1683,37 @@ class Simulation {
       m.pricing = cbp ? cbpPricing(Cat.Referral, false) : pmpPricing(Cat.Referral, "free_entry_point", false);
       return Cat.Referral;
     }
+    if (cbp && t < a.categoryFrom) {
+      // 2022 model: one conversation at a time, user-initiated when the user wrote in the last 24 h.
+      let slot = u.conv[Cat.BusinessInitiated];
+      if (!slot || slot.exp <= t) {
+        const kind = u.csw > t ? Cat.UserInitiated : Cat.BusinessInitiated;
+        slot = { id: this.convId(), exp: t + DAY, at: t, cat: kind };
+        if (delivered) u.conv[Cat.BusinessInitiated] = slot;
+      }
+      conv(slot.id, slot.cat, slot.exp);
+      m.pricing = cbpPricing(slot.cat, true);
+      return slot.cat;
+    }
     if (cbp) {
-      let slotCat = cat;
+      let slotCat: Cat = cat;
       let slot = template ? u.conv[cat] : undefined;
       if (!template) {
         // A free-form reply rides on whichever conversation is open; only with none open does it open a service one.
-        let best: { id: string; exp: number; at: number } | undefined;
+        let best: Conversation | undefined;
         for (let c = 0; c < u.conv.length; c++) {
-          const s = u.conv[c];
-          if (s && s.exp > t && (!best || s.at > best.at)) {
-            best = s;
-            slotCat = c as Cat;
-          }
+          const open = u.conv[c];
+          if (open && open.exp > t && (!best || open.at > best.at)) best = open;
         }
         slot = best;
-        if (!best) slotCat = Cat.Service;
+        slotCat = best ? best.cat : Cat.Service;
       }
       if (!slot || slot.exp <= t) {
-        slot = { id: this.convId(), exp: t + DAY, at: t };
+        slot = { id: this.convId(), exp: t + DAY, at: t, cat: slotCat };
         if (delivered) u.conv[slotCat] = slot;
       }
       conv(slot.id, slotCat, slot.exp);
-      // Service conversations are free since 2024-11-01.
-      m.pricing = cbpPricing(slotCat, slotCat !== Cat.Service);
+      m.pricing = cbpPricing(slotCat, slotCat !== Cat.Service || t < a.serviceFreeFrom);
       return slotCat;
     }
     // A utility conversation opened under CBP keeps absorbing utility templates after the switch.
@@ -1711,7 +1747,7 @@ class Simulation {
 
   // ------------------------------------------------------------ inbound traffic
 
-  private inboundLine(a: Acct, phone: Phone, u: User, t: number, body: string, withContacts = true): string {
+  private inboundLine(phone: Phone, u: User, t: number, body: string, withContacts = true): string {
     const uid = t >= BSUID_FROM;
     const contacts = withContacts
       ? `"contacts":[{"profile":{"name":${u.name}},"wa_id":"${u.phone}"${uid ? `,"user_id":"${u.bsuid}"` : ""}}],`
@@ -1765,18 +1801,18 @@ class Simulation {
         // The user moved to a new number: Meta says so with a system message and the user continues from the new one.
         const newPhone = u.country.cc + u.country.national(rng);
         body = `{"from":"${u.phone}","id":"${id}","timestamp":"${t}","system":{"body":"User changed from ${u.phone} to ${newPhone}","wa_id":"${newPhone}","type":"user_changed_number"},"type":"system"}`;
-        this.pushRaw(t, this.inboundLine(a, phone, u, t, body, false));
+        this.pushRaw(t, this.inboundLine(phone, u, t, body, false));
         u.phone = newPhone;
         return;
       } else {
         body = `{${this.fromFields(u, id, t)},"type":"text","text":{"body":${rng.pick(TEXTS[lang])}}}`;
       }
     }
-    this.pushRaw(t, this.inboundLine(a, phone, u, t, body));
+    this.pushRaw(t, this.inboundLine(phone, u, t, body));
     u.csw = t + DAY;
   }
 
-  private preference(a: Acct, phone: Phone, u: User, t: number, value: "stop" | "resume") {
+  private preference(phone: Phone, u: User, t: number, value: "stop" | "resume") {
     const detail =
       value === "stop" ? "User requested to stop marketing messages" : "User requested to resume marketing messages";
     this.pushRaw(
@@ -1792,7 +1828,6 @@ class Simulation {
     this.pushRaw(
       t,
       this.inboundLine(
-        a,
         phone,
         u,
         t,
@@ -1800,15 +1835,14 @@ class Simulation {
       ),
     );
     u.csw = t + DAY;
-    this.preference(a, phone, u, t + 2 + this.rng.int(30), "stop");
+    this.preference(phone, u, t + 2 + this.rng.int(30), "stop");
   }
 
   /** A user writes in (maybe from an ad), the business answers inside the window, sometimes a follow-up template. */
   private session(a: Acct, u: User, t: number, ctwa: boolean, context?: string) {
     const rng = this.rng;
     const phone = this.phoneFor(a, u, t);
-    if (u.optedOut && rng.chance(0.1))
-      this.preference(a, phone, u, Math.max(this.from, t - 5 - rng.int(600)), "resume");
+    if (u.optedOut && rng.chance(0.1)) this.preference(phone, u, Math.max(this.from, t - 5 - rng.int(600)), "resume");
     const stop = !ctwa && !context && rng.chance(0.006);
     let last = t;
     const count = stop ? 1 : 1 + (rng.chance(0.35) ? 1 : 0) + (rng.chance(0.12) ? 1 : 0);
@@ -1817,7 +1851,7 @@ class Simulation {
       this.userMessage(a, phone, u, last, { ctwa: ctwa && i === 0, stop, first: i === 0 && !context, context });
     }
     if (stop) {
-      this.preference(a, phone, u, last + 3 + rng.int(30), "stop");
+      this.preference(phone, u, last + 3 + rng.int(30), "stop");
       if (rng.chance(0.7)) this.send(a, phone, u, Cat.Service, false, last + 20 + rng.int(300));
       return;
     }

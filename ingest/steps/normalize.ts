@@ -1,7 +1,7 @@
 // Normalize step: turns staged payloads into event rows (one SQL statement per kind), routes bad items to
 // quarantine candidates, and computes each event's semantic key. Runs inside the run's transaction.
 import type { DuckDBConnection } from "@duckdb/node-api";
-import { KNOWN_FIELDS, MESSAGES_VALUE_SHAPE } from "./shapes";
+import { KNOWN_FIELDS } from "./shapes";
 
 const sqlString = (s: string) => `'${s.replace(/'/g, "''")}'`;
 
@@ -13,6 +13,9 @@ export function keySql(tag: string, ...parts: string[]): string {
 /** Unix seconds in a string → instant, NULL when not a plausible webhook time (2010 … run start + 2 days). */
 const instantSql = (col: string) =>
   `CASE WHEN TRY_CAST(${col} AS BIGINT) BETWEEN 1262304000 AND $max_epoch THEN to_timestamp(TRY_CAST(${col} AS BIGINT)) END`;
+
+/** Where in the payload a change sits, e.g. `[2].entry[0].changes[1]` (built only for quarantined items). */
+const changePath = "concat_ws('.', item_prefix, 'entry[' || entry_idx || '].changes[' || change_idx || ']')";
 
 const phoneHash = (col: string) => `md5_number_lower($hash_key || '|' || ${col})`;
 
@@ -76,7 +79,7 @@ export async function normalize(conn: DuckDBConnection, p: NormalizeParams): Pro
 
   await run(`
     CREATE TEMP TABLE changes AS
-    SELECT file_id, line_no, concat_ws('.', item_prefix, 'entry[' || entry_idx || '].changes[' || j || ']') AS item,
+    SELECT file_id, line_no, item_prefix, entry_idx, j AS change_idx,
       waba_id, CASE WHEN entry_time BETWEEN 1262304000 AND $max_epoch THEN to_timestamp(entry_time) END AS entry_at,
       entry_time, c.field AS field, c.value AS value
     FROM (SELECT file_id, line_no, item_prefix, entry_idx, e.id AS waba_id, e.time AS entry_time,
@@ -87,20 +90,19 @@ export async function normalize(conn: DuckDBConnection, p: NormalizeParams): Pro
 
   await run(`
     INSERT INTO q_candidates
-    SELECT file_id, line_no, item, CASE WHEN field IS NULL THEN 'change has no field' ELSE 'change has no value object' END, NULL
-    FROM changes WHERE field IS NULL OR value IS NULL OR json_type(value) <> 'OBJECT'`);
+    SELECT file_id, line_no, ${changePath}, 'change has no field', NULL FROM changes WHERE field IS NULL`);
 
   await run(`
-    CREATE TEMP TABLE mv AS
-    SELECT file_id, line_no, item, waba_id, field, entry_at, entry_time, json_transform(value, ${sqlString(MESSAGES_VALUE_SHAPE)}) AS v
-    FROM changes WHERE field = 'messages' AND json_type(value) = 'OBJECT'`);
+    CREATE TEMP VIEW mv AS
+    SELECT file_id, line_no, item_prefix, entry_idx, change_idx, waba_id, field, entry_at, entry_time, value AS v
+    FROM changes WHERE field = 'messages'`);
 
   // Outgoing statuses: one candidate per statuses[] item.
   await run(`
     CREATE TEMP VIEW st_raw AS
-    SELECT file_id, line_no, item || '.value.statuses[' || k || ']' AS item, waba_id, phone_number_id, display_phone_number,
-      s, coalesce(s.meta_msg_id, s.id) AS message_id, ${instantSql("s.timestamp")} AS status_at, k, item AS change_item, has_bad
-    FROM (SELECT file_id, line_no, item, waba_id, v.metadata.phone_number_id AS phone_number_id,
+    SELECT file_id, line_no, item_prefix, entry_idx, change_idx, waba_id, phone_number_id, display_phone_number,
+      s, coalesce(s.meta_msg_id, s.id) AS message_id, ${instantSql("s.timestamp")} AS status_at, k, has_bad
+    FROM (SELECT file_id, line_no, item_prefix, entry_idx, change_idx, waba_id, v.metadata.phone_number_id AS phone_number_id,
             v.metadata.display_phone_number AS display_phone_number,
             list_bool_or(list_transform(v.statuses, s -> coalesce(s.meta_msg_id, s.id) IS NULL OR s.status IS NULL
               OR ${instantSql("s.timestamp")} IS NULL)) AS has_bad,
@@ -109,13 +111,12 @@ export async function normalize(conn: DuckDBConnection, p: NormalizeParams): Pro
 
   await run(`
     INSERT INTO q_candidates
-    SELECT r.file_id, r.line_no, r.item,
+    SELECT r.file_id, r.line_no, ${changePath.replaceAll("item_prefix", "r.item_prefix").replaceAll("entry_idx", "r.entry_idx").replaceAll("change_idx", "r.change_idx")} || '.value.statuses[' || r.k || ']',
       CASE WHEN r.message_id IS NULL THEN 'status has no message id'
            WHEN r.s.status IS NULL THEN 'status has no status value'
            ELSE 'status timestamp ' || coalesce(to_json(r.s.timestamp)::VARCHAR, 'missing') || ' is not a plausible Unix time' END,
-      json_extract(c.value, '$.statuses[' || r.k || ']')::VARCHAR
-    FROM (SELECT * FROM st_raw WHERE has_bad AND (message_id IS NULL OR s.status IS NULL OR status_at IS NULL)) r
-    JOIN changes c ON c.file_id = r.file_id AND c.line_no = r.line_no AND c.item = r.change_item`);
+      NULL
+    FROM (SELECT * FROM st_raw WHERE has_bad AND (message_id IS NULL OR s.status IS NULL OR status_at IS NULL)) r`);
 
   await run(`
     CREATE TEMP TABLE st_cand AS
@@ -141,21 +142,20 @@ export async function normalize(conn: DuckDBConnection, p: NormalizeParams): Pro
   // Inbound messages.
   await run(`
     CREATE TEMP TABLE msg_raw AS
-    SELECT file_id, line_no, item || '.value.messages[' || k || ']' AS item, waba_id, phone_number_id, display_phone_number,
-      x, ${instantSql("x.timestamp")} AS received_at, k, item AS change_item
-    FROM (SELECT file_id, line_no, item, waba_id, v.metadata.phone_number_id AS phone_number_id,
+    SELECT file_id, line_no, item_prefix, entry_idx, change_idx, waba_id, phone_number_id, display_phone_number,
+      x, ${instantSql("x.timestamp")} AS received_at, k
+    FROM (SELECT file_id, line_no, item_prefix, entry_idx, change_idx, waba_id, v.metadata.phone_number_id AS phone_number_id,
             v.metadata.display_phone_number AS display_phone_number,
             generate_subscripts(v.messages, 1) - 1 AS k, unnest(v.messages) AS x
           FROM mv WHERE v.messages IS NOT NULL)`);
 
   await run(`
     INSERT INTO q_candidates
-    SELECT r.file_id, r.line_no, r.item,
+    SELECT r.file_id, r.line_no, ${changePath.replaceAll("item_prefix", "r.item_prefix").replaceAll("entry_idx", "r.entry_idx").replaceAll("change_idx", "r.change_idx")} || '.value.messages[' || r.k || ']',
       CASE WHEN r.x.id IS NULL THEN 'message has no id'
            ELSE 'message timestamp ' || coalesce(to_json(r.x.timestamp)::VARCHAR, 'missing') || ' is not a plausible Unix time' END,
-      json_extract(c.value, '$.messages[' || r.k || ']')::VARCHAR
-    FROM (SELECT * FROM msg_raw WHERE x.id IS NULL OR received_at IS NULL) r
-    JOIN changes c ON c.file_id = r.file_id AND c.line_no = r.line_no AND c.item = r.change_item`);
+      NULL
+    FROM (SELECT * FROM msg_raw WHERE x.id IS NULL OR received_at IS NULL) r`);
 
   await run(`
     CREATE TEMP TABLE msg_cand AS
@@ -171,7 +171,41 @@ export async function normalize(conn: DuckDBConnection, p: NormalizeParams): Pro
           FROM msg_raw WHERE x.id IS NOT NULL AND received_at IS NOT NULL) y
     ${prefixJoin("y.sender")}`);
 
-  await run("DROP TABLE msg_raw");
+  await run("DROP TABLE msg_raw; DROP VIEW mv; DROP TABLE changes");
+  await normalizeRawPath(run, { digits, prefixJoin, prefixCol, isoCol, bsuidCountry });
+}
+
+interface SqlHelpers {
+  digits(col: string): string;
+  prefixJoin(col: string): string;
+  prefixCol: string;
+  isoCol: string;
+  bsuidCountry(col: string): string;
+}
+
+/**
+ * The raw path: payloads holding any change other than statuses / inbound messages were also read with each value
+ * as raw JSON (raw_stage). Low-volume fields keep that JSON whole; unknown fields and system errors too.
+ */
+async function normalizeRawPath(run: (sql: string) => Promise<void>, h: SqlHelpers): Promise<void> {
+  const { digits, prefixJoin, prefixCol, isoCol, bsuidCountry } = h;
+  await run(`
+    CREATE TEMP TABLE changes AS
+    SELECT file_id, line_no, concat_ws('.', item_prefix, 'entry[' || entry_idx || '].changes[' || j || ']') AS item,
+      waba_id, CASE WHEN entry_time BETWEEN 1262304000 AND $max_epoch THEN to_timestamp(entry_time) END AS entry_at,
+      entry_time, c.field AS field, c.value AS value
+    FROM (SELECT file_id, line_no, item_prefix, entry_idx, e.id AS waba_id, e.time AS entry_time,
+            generate_subscripts(e.changes, 1) - 1 AS j, unnest(e.changes) AS c
+          FROM (SELECT file_id, line_no, item_prefix, generate_subscripts(entry, 1) - 1 AS entry_idx, unnest(entry) AS e
+                FROM raw_stage WHERE len(entry) > 0 AND (object IS NULL OR object = 'whatsapp_business_account'))
+          WHERE e.id IS NOT NULL AND e.id <> '')
+    WHERE c.field IS NOT NULL AND (c.field <> 'messages' OR (json_type(c.value) = 'OBJECT'
+      AND json_type(c.value, '$.statuses') IS NULL AND json_type(c.value, '$.messages') IS NULL))`);
+
+  await run(`
+    INSERT INTO q_candidates
+    SELECT file_id, line_no, item, 'change has no value object', NULL
+    FROM changes WHERE value IS NULL OR json_type(value) <> 'OBJECT'`);
 
   // Low-volume fields: typed columns for what pages use, the whole value kept as raw JSON.
   const jv = (pathExpr: string) => `json_extract_string(value, '${pathExpr}')`;
@@ -250,19 +284,17 @@ export async function normalize(conn: DuckDBConnection, p: NormalizeParams): Pro
   const known = Object.keys(KNOWN_FIELDS).map(sqlString).join(", ");
   await run(`
     CREATE TEMP TABLE other_cand AS
-    SELECT ${keySql("o", "x.waba_id", "x.field", "x.entry_time", "'system_error'", "e.code", "e.title", "v.metadata.phone_number_id")} AS event_key,
-      file_id, line_no, x.waba_id, x.field, 'system_error' AS kind, x.entry_at AS event_at, e.code AS error_code,
-      json_extract(c.value, '$.errors[' || k || ']') AS raw
-    FROM (SELECT m.*, generate_subscripts(m.v.errors, 1) - 1 AS k, unnest(m.v.errors) AS e FROM mv m
-          WHERE m.v.statuses IS NULL AND m.v.messages IS NULL AND m.v.errors IS NOT NULL) x
-    JOIN changes c USING (file_id, line_no, item)
+    SELECT ${keySql("o", "waba_id", "field", "entry_time", "'system_error'", "json_extract_string(e, '$.code')", "json_extract_string(e, '$.title')", "json_extract_string(value, '$.metadata.phone_number_id')")} AS event_key,
+      file_id, line_no, waba_id, field, 'system_error' AS kind, entry_at AS event_at, TRY_CAST(json_extract_string(e, '$.code') AS INTEGER) AS error_code,
+      e AS raw
+    FROM (SELECT *, unnest(json_extract(value, '$.errors[*]')) AS e FROM changes
+          WHERE field = 'messages' AND json_type(value, '$.errors') = 'ARRAY') x
     UNION ALL
     SELECT ${keySql("o", "waba_id", "field", "entry_time", "'unknown_field'", "value")},
       file_id, line_no, waba_id, field, 'unknown_field', entry_at, NULL, value
     FROM changes WHERE field IS NOT NULL AND field NOT IN (${known}) AND json_type(value) = 'OBJECT'
     UNION ALL
-    SELECT ${keySql("o", "c.waba_id", "c.field", "c.entry_time", "'unknown_field'", "c.value")},
-      c.file_id, c.line_no, c.waba_id, c.field, 'unknown_field', c.entry_at, NULL, c.value
-    FROM mv JOIN changes c USING (file_id, line_no, item)
-    WHERE mv.v.statuses IS NULL AND mv.v.messages IS NULL AND mv.v.errors IS NULL`);
+    SELECT ${keySql("o", "waba_id", "field", "entry_time", "'unknown_field'", "value")},
+      file_id, line_no, waba_id, field, 'unknown_field', entry_at, NULL, value
+    FROM changes WHERE field = 'messages' AND json_type(value) = 'OBJECT' AND json_type(value, '$.errors') IS NULL`);
 }

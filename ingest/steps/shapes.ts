@@ -43,6 +43,21 @@ export const MESSAGES_VALUE_SHAPE = JSON.stringify({
   errors: [{ code: "INTEGER", title: "VARCHAR", message: "VARCHAR" }],
 });
 
+/** A json_transform-style shape as a DuckDB type, so read_json can type the bulk of a file in its one parse. */
+export function duckType(shape: unknown): string {
+  if (Array.isArray(shape)) return `${duckType(shape[0])}[]`;
+  if (shape && typeof shape === "object") {
+    return `STRUCT(${Object.entries(shape)
+      .map(([k, v]) => `"${k}" ${duckType(v)}`)
+      .join(", ")})`;
+  }
+  return String(shape);
+}
+
+/** The bulk path: `messages` changes typed at parse time (statuses and inbound messages). */
+export const TYPED_PAYLOAD_TYPE = `STRUCT(id VARCHAR, "time" BIGINT, changes STRUCT(field VARCHAR, value ${duckType(JSON.parse(MESSAGES_VALUE_SHAPE))})[])[]`;
+export const TYPED_PAYLOAD_COLUMNS = `{object: 'VARCHAR', entry: '${TYPED_PAYLOAD_TYPE.replace(/'/g, "''")}'}`;
+
 /** The fields the ingest understands; anything else is kept whole in other_events. */
 export const KNOWN_FIELDS = {
   messages: "status/message",
