@@ -750,17 +750,36 @@ const ERRORS: Record<number, [string, string]> = {
 };
 
 // Real payloads sometimes omit href (fixture status_failed_131026_real_redacted.json); newer ones use the relative doc path.
+// Fragments repeat across millions of statuses: build each once (shared, already-flat strings are cheap to write).
+const fragments = new Map<string, string>();
+const fragment = (key: string, build: () => string): string => {
+  let f = fragments.get(key);
+  if (f === undefined) {
+    f = build();
+    fragments.set(key, f);
+  }
+  return f;
+};
+
 const errorJson = (code: number, t: number): string => {
-  const [title, details] = ERRORS[code] ?? ["Unknown error", "Unknown error"];
-  const href =
-    code === 131026 ? "" : `,"href":${JSON.stringify(t >= CURRENT_LIMIT_REMOVED ? ERROR_DOC_NEW : ERROR_DOC)}`;
-  return `,"errors":[{"code":${code},"title":${JSON.stringify(title)},"message":${JSON.stringify(title)},"error_data":{"details":${JSON.stringify(details)}}${href}}]`;
+  const newDocs = t >= CURRENT_LIMIT_REMOVED;
+  return fragment(`e${code}${newDocs}`, () => {
+    const [title, details] = ERRORS[code] ?? ["Unknown error", "Unknown error"];
+    const href = code === 131026 ? "" : `,"href":${JSON.stringify(newDocs ? ERROR_DOC_NEW : ERROR_DOC)}`;
+    return `,"errors":[{"code":${code},"title":${JSON.stringify(title)},"message":${JSON.stringify(title)},"error_data":{"details":${JSON.stringify(details)}}${href}}]`;
+  });
 };
 
 const cbpPricing = (cat: Cat, billable: boolean) =>
-  `,"pricing":{"billable":${billable},"pricing_model":"CBP","category":"${CATEGORY[cat]}"}`;
+  fragment(
+    `c${cat}${billable}`,
+    () => `,"pricing":{"billable":${billable},"pricing_model":"CBP","category":"${CATEGORY[cat]}"}`,
+  );
 const pmpPricing = (cat: Cat, type: string, billable: boolean) =>
-  `,"pricing":{"billable":${billable},"pricing_model":"PMP","type":"${type}","category":"${CATEGORY[cat]}"}`;
+  fragment(
+    `p${cat}${type}${billable}`,
+    () => `,"pricing":{"billable":${billable},"pricing_model":"PMP","type":"${type}","category":"${CATEGORY[cat]}"}`,
+  );
 
 /** Recursively reverses key order: the same payload as another serializer would write it. */
 function reorderKeys(v: unknown): unknown {

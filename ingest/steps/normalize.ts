@@ -120,20 +120,23 @@ export async function normalize(conn: DuckDBConnection, p: NormalizeParams): Pro
 
   await run(`
     CREATE TEMP TABLE st_cand AS
-    SELECT ${keySql("s", "message_id", "s.status", "s.timestamp", "s.recipient_participant_id")} AS event_key,
-      file_id, line_no, waba_id, phone_number_id, display_phone_number, message_id,
-      CASE WHEN s.meta_msg_id IS NOT NULL THEN s.id END AS bsp_message_id, s.status, status_at,
-      CASE WHEN rcpt <> '' THEN ${phoneHash("rcpt")} WHEN s.recipient_user_id IS NOT NULL THEN ${phoneHash("'bsuid:' || s.recipient_user_id")} END AS recipient_hash,
+    SELECT x.* EXCLUDE (rcpt, recipient_user_id),
+      CASE WHEN rcpt <> '' THEN ${phoneHash("rcpt")} WHEN recipient_user_id IS NOT NULL THEN ${phoneHash("'bsuid:' || recipient_user_id")} END AS recipient_hash,
       ${prefixCol} AS recipient_prefix,
-      coalesce(${isoCol}, ${bsuidCountry("s.recipient_user_id")}) AS recipient_country,
-      CASE WHEN s.recipient_type = 'group' THEN 'group' ELSE 'individual' END AS recipient_type,
-      s.recipient_user_id IS NOT NULL AS has_bsuid,
-      s.pricing.billable AS pricing_billable, s.pricing.pricing_model AS pricing_model, s.pricing.type AS pricing_type,
-      s.pricing.category AS pricing_category, s.conversation.id AS conversation_id, s.conversation.origin.type AS conversation_origin,
-      ${instantSql("s.conversation.expiration_timestamp")} AS conversation_expires_at,
-      s.errors[1].code AS error_code, coalesce(len(s.errors), 0)::SMALLINT AS error_count, s.biz_opaque_callback_data,
-      s.errors AS errors
-    FROM (SELECT *, ${digits("coalesce(s.recipient_participant_id, s.recipient_id, '')")} AS rcpt
+      coalesce(${isoCol}, ${bsuidCountry("recipient_user_id")}) AS recipient_country
+    -- Flatten first, join after: joins then carry narrow rows instead of whole status structs.
+    FROM (SELECT ${keySql("s", "message_id", "s.status", "s.timestamp", "s.recipient_participant_id")} AS event_key,
+            file_id, line_no, waba_id, phone_number_id, display_phone_number, message_id,
+            CASE WHEN s.meta_msg_id IS NOT NULL THEN s.id END AS bsp_message_id, s.status, status_at,
+            ${digits("coalesce(s.recipient_participant_id, s.recipient_id, '')")} AS rcpt, s.recipient_user_id,
+            CASE WHEN s.recipient_type = 'group' THEN 'group' ELSE 'individual' END AS recipient_type,
+            s.recipient_user_id IS NOT NULL AS has_bsuid,
+            s.pricing.billable AS pricing_billable, s.pricing.pricing_model AS pricing_model, s.pricing.type AS pricing_type,
+            s.pricing.category AS pricing_category, s.conversation.id AS conversation_id,
+            s.conversation.origin.type AS conversation_origin,
+            ${instantSql("s.conversation.expiration_timestamp")} AS conversation_expires_at,
+            s.errors[1].code AS error_code, coalesce(len(s.errors), 0)::SMALLINT AS error_count, s.biz_opaque_callback_data,
+            s.errors AS errors
           FROM st_raw WHERE message_id IS NOT NULL AND s.status IS NOT NULL AND status_at IS NOT NULL) x
     ${prefixJoin("x.rcpt")}`);
 
