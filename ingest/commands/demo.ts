@@ -2,22 +2,10 @@
 // `--remove` deletes every demo row before real use.
 import fs from "node:fs";
 import path from "node:path";
-import type { Ledger } from "../../app/.server/db";
+import { EVENT_TABLES, type Ledger } from "../../app/.server/db";
 import { DEMO_ACCOUNTS, writeDemoFile } from "../demo/generate";
 import { type IngestSummary, ingestPaths } from "../pipeline";
 import { type Progress, stderrProgress } from "../progress";
-
-const EVENT_TABLES = [
-  "status_events",
-  "status_errors",
-  "message_events",
-  "quality_events",
-  "template_events",
-  "account_events",
-  "preference_events",
-  "other_events",
-  "quarantine",
-];
 
 export async function runDemo(
   ledger: Ledger,
@@ -69,7 +57,7 @@ export async function removeDemo(ledger: Ledger): Promise<{ removed_rows: number
     await conn.run(
       `DELETE FROM status_errors WHERE event_key IN (SELECT event_key FROM status_events WHERE run_id IN ${demoRuns})`,
     );
-    for (const table of EVENT_TABLES.filter((t) => t !== "status_errors")) {
+    for (const table of [...EVENT_TABLES.filter((t) => t !== "status_errors"), "quarantine"]) {
       const reader = await conn.runAndReadAll(`DELETE FROM ${table} WHERE run_id IN ${demoRuns}`);
       removed += Number(reader.getRows()[0]?.[0] ?? 0);
     }

@@ -1859,6 +1859,8 @@ class Simulation {
 
   /** A user writes in (maybe from an ad), the business answers inside the window, sometimes a follow-up template. */
   private session(a: Acct, u: User, t: number, ctwa: boolean, context?: string) {
+    // Numbers that are not on WhatsApp (they fail with 131026) never write in.
+    if (u.invalid) return;
     const rng = this.rng;
     const phone = this.phoneFor(a, u, t);
     if (u.optedOut && rng.chance(0.1)) this.preference(phone, u, Math.max(this.from, t - 5 - rng.int(600)), "resume");

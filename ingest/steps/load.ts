@@ -4,178 +4,15 @@ import crypto from "node:crypto";
 import type { DuckDBConnection } from "@duckdb/node-api";
 import type { EventKind } from "./shapes";
 
-interface Target {
-  kind: EventKind;
-  candidates: string;
-  table: string;
-  columns: string[];
-}
-
-const TARGETS: Target[] = [
-  {
-    kind: "status",
-    candidates: "st_cand",
-    table: "status_events",
-    columns: [
-      "event_key",
-      "run_id",
-      "file_id",
-      "line_no",
-      "waba_id",
-      "phone_number_id",
-      "display_phone_number",
-      "message_id",
-      "bsp_message_id",
-      "status",
-      "status_at",
-      "recipient_hash",
-      "recipient_prefix",
-      "recipient_country",
-      "recipient_type",
-      "has_bsuid",
-      "pricing_billable",
-      "pricing_model",
-      "pricing_type",
-      "pricing_category",
-      "conversation_id",
-      "conversation_origin",
-      "conversation_expires_at",
-      "error_code",
-      "error_count",
-      "biz_opaque_callback_data",
-    ],
-  },
-  {
-    kind: "message",
-    candidates: "msg_cand",
-    table: "message_events",
-    columns: [
-      "event_key",
-      "run_id",
-      "file_id",
-      "line_no",
-      "waba_id",
-      "phone_number_id",
-      "display_phone_number",
-      "message_id",
-      "received_at",
-      "message_type",
-      "sender_hash",
-      "sender_prefix",
-      "sender_country",
-      "has_bsuid",
-      "context_message_id",
-      "opens_service_window",
-      "referral_source_type",
-      "referral_source_id",
-      "ctwa_clid",
-      "opt_out_keyword",
-    ],
-  },
-  {
-    kind: "quality",
-    candidates: "quality_cand",
-    table: "quality_events",
-    columns: [
-      "event_key",
-      "run_id",
-      "file_id",
-      "line_no",
-      "waba_id",
-      "field",
-      "event_at",
-      "display_phone_number",
-      "event",
-      "current_limit",
-      "old_limit",
-      "max_daily_conversations_per_business",
-      "max_daily_conversation_per_phone",
-      "max_phone_numbers_per_business",
-      "max_phone_numbers_per_waba",
-      "raw",
-    ],
-  },
-  {
-    kind: "template",
-    candidates: "template_cand",
-    table: "template_events",
-    columns: [
-      "event_key",
-      "run_id",
-      "file_id",
-      "line_no",
-      "waba_id",
-      "field",
-      "event_at",
-      "template_id",
-      "template_name",
-      "template_language",
-      "event",
-      "reason",
-      "category",
-      "previous_quality",
-      "new_quality",
-      "previous_category",
-      "new_category",
-      "correct_category",
-      "category_update_at",
-      "raw",
-    ],
-  },
-  {
-    kind: "account",
-    candidates: "account_cand",
-    table: "account_events",
-    columns: [
-      "event_key",
-      "run_id",
-      "file_id",
-      "line_no",
-      "waba_id",
-      "field",
-      "event_at",
-      "event",
-      "phone_number",
-      "tier_pricing_category",
-      "tier",
-      "tier_effective_month",
-      "tier_region",
-      "tier_update_at",
-      "auth_intl_start_at",
-      "primary_country",
-      "ban_state",
-      "violation_type",
-      "restriction_types",
-      "alert_type",
-      "alert_severity",
-      "raw",
-    ],
-  },
-  {
-    kind: "preferences",
-    candidates: "pref_cand",
-    table: "preference_events",
-    columns: [
-      "event_key",
-      "run_id",
-      "file_id",
-      "line_no",
-      "waba_id",
-      "phone_number_id",
-      "event_at",
-      "user_hash",
-      "user_prefix",
-      "user_country",
-      "category",
-      "value",
-    ],
-  },
-  {
-    kind: "other",
-    candidates: "other_cand",
-    table: "other_events",
-    columns: ["event_key", "run_id", "file_id", "line_no", "waba_id", "field", "kind", "event_at", "error_code", "raw"],
-  },
+/** Each kind's candidates (built by normalize) and the table they go to; columns match by name. */
+const TARGETS: Array<{ kind: EventKind; candidates: string; table: string }> = [
+  { kind: "status", candidates: "st_cand", table: "status_events" },
+  { kind: "message", candidates: "msg_cand", table: "message_events" },
+  { kind: "quality", candidates: "quality_cand", table: "quality_events" },
+  { kind: "template", candidates: "template_cand", table: "template_events" },
+  { kind: "account", candidates: "account_cand", table: "account_events" },
+  { kind: "preferences", candidates: "pref_cand", table: "preference_events" },
+  { kind: "other", candidates: "other_cand", table: "other_events" },
 ];
 
 export interface LoadCounts {
@@ -201,7 +38,6 @@ export async function load(conn: DuckDBConnection, runId: number, now: string): 
       events[t.kind] = 0;
       continue;
     }
-    const cols = t.columns.map((c) => (c === "run_id" ? "$run_id" : c)).join(", ");
     // In-batch duplicates are rare: only pay for a window when there are some. The first (file, line) wins.
     const inBatchDuplicates = await count(conn, `SELECT count(*) - count(DISTINCT event_key) FROM ${t.candidates}`);
     const source =
@@ -216,12 +52,12 @@ export async function load(conn: DuckDBConnection, runId: number, now: string): 
         FROM (SELECT c.event_key, c.waba_id, c.message_id, c.status_at, generate_subscripts(c.errors, 1) AS i, unnest(c.errors) AS e
               FROM ${fresh} AND c.error_count > 0)`);
     }
+    // Status errors go to their own table, so the candidates' errors list is the one column not inserted.
+    const exclude = t.kind === "status" ? "EXCLUDE (errors)" : "";
     events[t.kind] = await count(
       conn,
-      `INSERT INTO ${t.table} (${t.columns.join(", ")}) SELECT ${cols} FROM ${fresh}`,
-      {
-        run_id: runId,
-      },
+      `INSERT INTO ${t.table} BY NAME SELECT c.* ${exclude}, $run_id AS run_id FROM ${fresh}`,
+      { run_id: runId },
     );
     await conn.run(`DROP TABLE ${t.candidates}`);
   }

@@ -2,7 +2,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { type Ledger, openLedger } from "../../app/.server/db";
+import { EVENT_TABLES, type Ledger, openLedger } from "../../app/.server/db";
 
 export const FIXTURES = path.resolve(__dirname, "../../../shared/fixtures/webhooks");
 export const fixtureFiles = () =>
@@ -29,16 +29,7 @@ export async function tempLedger(): Promise<{ ledger: Ledger; dir: string; dbPat
   };
 }
 
-export const EVENT_TABLES = [
-  "status_events",
-  "status_errors",
-  "message_events",
-  "quality_events",
-  "template_events",
-  "account_events",
-  "preference_events",
-  "other_events",
-] as const;
+export { EVENT_TABLES };
 
 /** Every row of every event table and the quarantine, minus run bookkeeping, in a stable order. */
 export async function dumpEvents(ledger: Ledger): Promise<Record<string, unknown[]>> {

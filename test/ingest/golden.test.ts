@@ -4,7 +4,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Ledger } from "../../app/.server/db";
 import { ingestPaths } from "../../ingest/pipeline";
-import { dumpEvents, FIXTURES, fixtureFiles, tempLedger } from "../helpers/ledger";
+import { dumpEvents, EVENT_TABLES, FIXTURES, fixtureFiles, tempLedger } from "../helpers/ledger";
 
 const GOLDEN = path.resolve(__dirname, "../golden/webhooks");
 
@@ -24,18 +24,7 @@ describe("fixtures ingest to golden rows", () => {
   for (const name of fixtureFiles()) {
     it(name, async () => {
       // Each fixture alone: several Meta examples reuse one wamid, which a shared database would dedupe.
-      for (const t of [
-        "status_errors",
-        "status_events",
-        "message_events",
-        "quality_events",
-        "template_events",
-        "account_events",
-        "preference_events",
-        "other_events",
-        "quarantine",
-        "source_files",
-      ]) {
+      for (const t of [...EVENT_TABLES, "quarantine", "source_files"]) {
         await ledger.run(`DELETE FROM ${t}`);
       }
       const summary = await ingestPaths(ledger, [path.join(FIXTURES, name)], { source: "test" });

@@ -10,6 +10,18 @@ import { buildPhonePrefixes } from "./phone-prefixes";
 // The client formats TIMESTAMPTZ with the process's offset, frozen at load: every instant we hand out is UTC.
 DuckDBTimestampTZValue.timezoneOffsetInMinutes = 0;
 
+/** Tables of ingested events (status_errors hangs off status_events by event_key; it has no run_id). */
+export const EVENT_TABLES = [
+  "status_events",
+  "status_errors",
+  "message_events",
+  "quality_events",
+  "template_events",
+  "account_events",
+  "preference_events",
+  "other_events",
+] as const;
+
 export type SqlParams = Record<string, DuckDBValue> | DuckDBValue[];
 export type Row = Record<string, unknown>;
 
