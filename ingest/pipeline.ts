@@ -348,20 +348,12 @@ async function quarantineLine(
 async function stageSideLines(conn: DuckDBConnection, dir: string, side: SideLine[]) {
   const file = path.join(dir, "side.jsonl");
   fs.writeFileSync(file, `${side.map((s) => s.text.replace(/\n/g, " ")).join("\n")}\n`);
-  await conn.run(
-    "CREATE OR REPLACE TEMP TABLE side_map (rec BIGINT, file_id INTEGER, line_no BIGINT, item_prefix VARCHAR, raw VARCHAR)",
+  await tempTable(
+    conn,
+    "side_map",
+    "rec BIGINT, file_id BIGINT, line_no BIGINT, item_prefix VARCHAR, raw VARCHAR",
+    side.map((l, i) => [i + 1, l.fileId, l.lineNo, l.itemPrefix, l.text]),
   );
-  const app = await conn.createAppender("side_map", "main", "temp");
-  side.forEach((s, i) => {
-    app.appendBigInt(BigInt(i + 1));
-    app.appendInteger(s.fileId);
-    app.appendBigInt(BigInt(s.lineNo));
-    if (s.itemPrefix === null) app.appendNull();
-    else app.appendVarchar(s.itemPrefix);
-    app.appendVarchar(s.text);
-    app.endRow();
-  });
-  app.closeSync();
   await conn.run(`
     CREATE OR REPLACE TEMP TABLE side_stage AS
     SELECT m.file_id, m.line_no, m.item_prefix, m.raw, s.object, s.entry
@@ -435,19 +427,12 @@ async function stageRawPath(conn: DuckDBConnection, dir: string, texts: LineText
     file,
     `${wanted.map((w) => (byKey.get(LineTexts.key(w.fileId, w.lineNo, w.itemPrefix)) ?? "").replace(/^\uFEFF/, "").replace(/\n/g, " ")).join("\n")}\n`,
   );
-  await conn.run(
-    "CREATE OR REPLACE TEMP TABLE raw_map (rec BIGINT, file_id INTEGER, line_no BIGINT, item_prefix VARCHAR)",
+  await tempTable(
+    conn,
+    "raw_map",
+    "rec BIGINT, file_id BIGINT, line_no BIGINT, item_prefix VARCHAR",
+    wanted.map((w, i) => [i + 1, w.fileId, w.lineNo, w.itemPrefix]),
   );
-  const app = await conn.createAppender("raw_map", "main", "temp");
-  wanted.forEach((w, i) => {
-    app.appendBigInt(BigInt(i + 1));
-    app.appendInteger(w.fileId);
-    app.appendBigInt(BigInt(w.lineNo));
-    if (w.itemPrefix === null) app.appendNull();
-    else app.appendVarchar(w.itemPrefix);
-    app.endRow();
-  });
-  app.closeSync();
   await conn.run(`
     INSERT INTO raw_stage
     SELECT m.file_id, m.line_no, m.item_prefix, s.object, s.entry
@@ -498,6 +483,26 @@ async function fillQuarantineRaw(conn: DuckDBConnection, texts: LineTexts) {
       { raw, f: w.fileId, l: w.lineNo, i: w.item },
     );
   }
+}
+
+/** A temp table filled through the appender; columns are BIGINT or VARCHAR, matching number / string cells. */
+async function tempTable(
+  conn: DuckDBConnection,
+  name: string,
+  columns: string,
+  data: Array<Array<string | number | null>>,
+) {
+  await conn.run(`CREATE OR REPLACE TEMP TABLE ${name} (${columns})`);
+  const app = await conn.createAppender(name, "main", "temp");
+  for (const row of data) {
+    for (const v of row) {
+      if (v === null) app.appendNull();
+      else if (typeof v === "number") app.appendBigInt(BigInt(v));
+      else app.appendVarchar(v);
+    }
+    app.endRow();
+  }
+  app.closeSync();
 }
 
 async function rows(conn: DuckDBConnection, sql: string): Promise<Record<string, unknown>[]> {
