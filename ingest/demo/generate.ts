@@ -1,4 +1,4 @@
-// Deterministic, realistic WhatsApp Cloud API webhook traffic (one POST body per JSONL line) for the demo and the benchmark.
+// Deterministic, realistic WhatsApp Cloud API webhook traffic as JSONL (one POST body a line) for demo and benchmark.
 import fs from "node:fs";
 
 export interface DemoAccount {
@@ -554,9 +554,15 @@ interface User {
   name: string;
   home: number;
   invalid: boolean;
-  optedOut: boolean;
-  csw: number;
-  fep: number;
+  // Activity is generated ahead of time (a reply an hour later is written at once), so state is kept as instants
+  // and every check asks "as of t" rather than "now".
+  /** Latest and previous inbound message: each opens a 24 h customer service window. */
+  inAt: number;
+  prevInAt: number;
+  stopAt: number;
+  resumeAt: number;
+  fepFrom: number;
+  fepUntil: number;
   fepConv: string;
   /** Open CBP conversations by category (one shared slot in the 2022 model). */
   conv: Array<Conversation | undefined>;
@@ -921,7 +927,7 @@ class Simulation {
         serviceFreeFrom: localMidnightIso(zone, "2024-11-01"),
         pmpFrom: localMidnightIso(zone, "2025-07-01"),
         paidServiceFrom: localMidnightIso(zone, "2026-10-01"),
-        // Each app moved its webhooks to v24 (no conversation object outside FEP windows) on its own day in January 2026.
+        // Each app moved its webhooks to v24 (no conversation outside FEP windows) on its own day in January 2026.
         v24From: utcSec(
           ["2026-01-14T09:00:00Z", "2026-02-02T06:00:00Z", "2026-01-05T10:00:00Z"][idx] ?? "2026-01-01T00:00:00Z",
         ),
@@ -1211,7 +1217,7 @@ class Simulation {
       }
     }
 
-    // Helio (Germany) becomes eligible for authentication-international rates; start 30 days later, Indonesia later still.
+    // Helio (Germany) becomes eligible for authentication-international rates: from 30 days later, Indonesia later.
     const located = this.from + 8 * DAY + r.int(DAY);
     add(helio, located, "account_update", { country: "DE", event: "BUSINESS_PRIMARY_LOCATION_COUNTRY_UPDATE" });
     // Authentication-international rates exist from 2024-06-01.
@@ -1501,9 +1507,12 @@ class Simulation {
       name: `"${country.lang === "pt" || country.lang === "es" ? "Cliente" : "Customer"} ${String(r.int(10000)).padStart(4, "0")}"`,
       home: a.p.homePhone(iso, r),
       invalid: r.chance(0.012),
-      optedOut: false,
-      csw: 0,
-      fep: 0,
+      inAt: Number.NEGATIVE_INFINITY,
+      prevInAt: Number.NEGATIVE_INFINITY,
+      stopAt: Number.POSITIVE_INFINITY,
+      resumeAt: Number.NEGATIVE_INFINITY,
+      fepFrom: 0,
+      fepUntil: 0,
       fepConv: "",
       conv: [],
       lastTemplate: "",
@@ -1638,10 +1647,10 @@ class Simulation {
     const isMarketing = cat === Cat.Marketing || cat === Cat.MarketingLite;
     let err = 0;
     if (u.invalid) err = 131026;
-    else if (!template && tSent > u.csw) err = 131047;
+    else if (!template && !cswOpen(u, tSent)) err = 131047;
     else if (isMarketing) {
       if (u.country.iso === "US" && tSent >= US_MARKETING_BLOCK) err = 131049;
-      else if (u.optedOut) err = 131050;
+      else if (optedOut(u, tSent)) err = 131050;
       else if (paused !== 0) err = paused;
       else if (u.country.capped && rng.chance(0.03)) err = 131049;
       else if (rng.chance(0.003)) err = 130472;
@@ -1697,16 +1706,16 @@ class Simulation {
       m.convOther = `,"conversation":{"id":"${id}","origin":{"type":"${ORIGIN[origin]}"}}`;
     };
     const cbp = t < a.pmpFrom;
-    if (u.fep > t) {
-      conv(u.fepConv, Cat.Referral, u.fep);
+    if (u.fepFrom <= t && t < u.fepUntil) {
+      conv(u.fepConv, Cat.Referral, u.fepUntil);
       m.pricing = cbp ? cbpPricing(Cat.Referral, false) : pmpPricing(Cat.Referral, "free_entry_point", false);
       return Cat.Referral;
     }
     if (cbp && t < a.categoryFrom) {
       // 2022 model: one conversation at a time, user-initiated when the user wrote in the last 24 h.
       let slot = u.conv[Cat.BusinessInitiated];
-      if (!slot || slot.exp <= t) {
-        const kind = u.csw > t ? Cat.UserInitiated : Cat.BusinessInitiated;
+      if (!slot || slot.at > t || slot.exp <= t) {
+        const kind = cswOpen(u, t) ? Cat.UserInitiated : Cat.BusinessInitiated;
         slot = { id: this.convId(), exp: t + DAY, at: t, cat: kind };
         if (delivered) u.conv[Cat.BusinessInitiated] = slot;
       }
@@ -1722,14 +1731,15 @@ class Simulation {
         let best: Conversation | undefined;
         for (let c = 0; c < u.conv.length; c++) {
           const open = u.conv[c];
-          if (open && open.exp > t && (!best || open.at > best.at)) best = open;
+          if (open && open.at <= t && open.exp > t && (!best || open.at > best.at)) best = open;
         }
         slot = best;
         slotCat = best ? best.cat : Cat.Service;
       }
-      if (!slot || slot.exp <= t) {
+      if (!slot || slot.at > t || slot.exp <= t) {
+        const stored = u.conv[slotCat];
         slot = { id: this.convId(), exp: t + DAY, at: t, cat: slotCat };
-        if (delivered) u.conv[slotCat] = slot;
+        if (delivered && !(stored && stored.at > t)) u.conv[slotCat] = slot;
       }
       conv(slot.id, slotCat, slot.exp);
       m.pricing = cbpPricing(slotCat, slotCat !== Cat.Service || t < a.serviceFreeFrom);
@@ -1737,7 +1747,7 @@ class Simulation {
     }
     // A utility conversation opened under CBP keeps absorbing utility templates after the switch.
     const carried = u.conv[Cat.Utility];
-    if (template && cat === Cat.Utility && carried && carried.exp > t && carried.at < a.pmpFrom) {
+    if (template && cat === Cat.Utility && carried && carried.at <= t && carried.exp > t && carried.at < a.pmpFrom) {
       conv(carried.id, Cat.Utility, carried.exp);
       m.pricing = cbpPricing(Cat.Utility, true);
       return Cat.Utility;
@@ -1752,7 +1762,7 @@ class Simulation {
         type = "free_customer_service";
         billable = false;
       }
-    } else if (cat === Cat.Utility && u.csw > t && !paid) {
+    } else if (cat === Cat.Utility && cswOpen(u, t) && !paid) {
       type = "free_customer_service";
       billable = false;
     }
@@ -1822,13 +1832,15 @@ class Simulation {
         body = `{"from":"${u.phone}","id":"${id}","timestamp":"${t}","system":{"body":"User changed from ${u.phone} to ${newPhone}","wa_id":"${newPhone}","type":"user_changed_number"},"type":"system"}`;
         this.pushRaw(t, this.inboundLine(phone, u, t, body, false));
         u.phone = newPhone;
+        // Marketing preferences were recorded against the old number.
+        u.stopAt = Number.POSITIVE_INFINITY;
         return;
       } else {
         body = `{${this.fromFields(u, id, t)},"type":"text","text":{"body":${rng.pick(TEXTS[lang])}}}`;
       }
     }
     this.pushRaw(t, this.inboundLine(phone, u, t, body));
-    u.csw = t + DAY;
+    wroteIn(u, t);
   }
 
   private preference(phone: Phone, u: User, t: number, value: "stop" | "resume") {
@@ -1838,7 +1850,8 @@ class Simulation {
       t,
       `${phone.head}"contacts":[{"wa_id":"${u.phone}"}],"user_preferences":[{"wa_id":"${u.phone}","detail":"${detail}","category":"marketing_messages","value":"${value}","timestamp":${t}}]},"field":"user_preferences"}]}]}`,
     );
-    u.optedOut = value === "stop";
+    if (value === "stop") u.stopAt = t;
+    else u.resumeAt = t;
   }
 
   private stopPromotions(a: Acct, u: User, t: number, templateId: string) {
@@ -1853,7 +1866,7 @@ class Simulation {
         `{"context":{"from":"${phone.display}","id":"${templateId}"},${this.fromFields(u, id, t)},"type":"button","button":{"payload":"Stop promotions","text":"Stop promotions"}}`,
       ),
     );
-    u.csw = t + DAY;
+    wroteIn(u, t);
     this.preference(phone, u, t + 2 + this.rng.int(30), "stop");
   }
 
@@ -1863,7 +1876,8 @@ class Simulation {
     if (u.invalid) return;
     const rng = this.rng;
     const phone = this.phoneFor(a, u, t);
-    if (u.optedOut && rng.chance(0.1)) this.preference(phone, u, Math.max(this.from, t - 5 - rng.int(600)), "resume");
+    if (optedOut(u, t) && rng.chance(0.1))
+      this.preference(phone, u, Math.max(this.from, t - 5 - rng.int(600)), "resume");
     const stop = !ctwa && !context && rng.chance(0.006);
     let last = t;
     const count = stop ? 1 : 1 + (rng.chance(0.35) ? 1 : 0) + (rng.chance(0.12) ? 1 : 0);
@@ -1888,7 +1902,8 @@ class Simulation {
     let tr = last + delay;
     // Answering an ad click from a phone opens the 72 h free-entry-point window (desktop clicks don't qualify).
     if (ctwa && delay < DAY && rng.chance(0.9)) {
-      u.fep = tr + 3 * DAY;
+      u.fepFrom = tr;
+      u.fepUntil = tr + 3 * DAY;
       u.fepConv = this.convId();
       if (tr < a.pmpFrom) u.conv = [];
     }
@@ -1908,7 +1923,7 @@ class Simulation {
     } else if (rng.chance(0.03)) {
       this.send(a, phone, u, this.marketingCat(a, tr), true, tr + 300 + rng.int(HOUR));
     }
-    if (ctwa && u.fep > tr && rng.chance(0.4)) {
+    if (ctwa && u.fepUntil > tr && rng.chance(0.4)) {
       this.send(a, a.phones[0] as Phone, u, this.marketingCat(a, tr), true, tr + 20 * HOUR + rng.int(20 * HOUR));
     }
   }
@@ -1919,6 +1934,23 @@ const HEX_UPPER = "0123456789ABCDEF";
 function writeHex(b: Buffer, o: number, x: number, digits: number): number {
   for (let i = digits - 1; i >= 0; i--) b[o++] = HEX_UPPER.charCodeAt((x >>> (i * 4)) & 15);
   return o;
+}
+
+function cswOpen(u: User, t: number): boolean {
+  return (u.inAt <= t && t < u.inAt + DAY) || (u.prevInAt <= t && t < u.prevInAt + DAY);
+}
+
+function wroteIn(u: User, t: number) {
+  if (t >= u.inAt) {
+    u.prevInAt = u.inAt;
+    u.inAt = t;
+  } else if (t > u.prevInAt) {
+    u.prevInAt = t;
+  }
+}
+
+function optedOut(u: User, t: number): boolean {
+  return u.stopAt <= t && !(u.resumeAt >= u.stopAt && u.resumeAt <= t);
 }
 
 function gcd(x: number, y: number): number {
