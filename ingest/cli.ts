@@ -193,15 +193,23 @@ async function serve(dbPath: string, values: Record<string, unknown>): Promise<n
     port,
     host,
     dev: Boolean(values.dev),
+    // The server queues these and the receiver's micro-batches in one line, so they never overlap.
     commands: async (name, args) => {
       const command = COMMANDS[name as CommandName];
       if (!command) throw new UsageError(`unknown command ${name}`);
       return command(ledger, args as never);
     },
+    ingest: (paths) => runIngest(ledger, { paths, source: "receiver" }, silentProgress),
   });
   const token = process.env.LEDGER_TOKEN;
   const openUrl = token ? `${server.url}/?token=${encodeURIComponent(token)}` : server.url;
   process.stderr.write(`WABA Ledger is running at ${openUrl}  (Ctrl+C to stop)\n`);
+  const hook = server.receiver.snapshot();
+  process.stderr.write(
+    hook.accepting
+      ? `Webhooks: ${server.url}/webhooks/whatsapp, logged to ${hook.logDir}${hook.verifiable ? "" : " (no WHATSAPP_VERIFY_TOKEN: Meta's verification will be refused)"}\n`
+      : "Webhooks: off (set WHATSAPP_APP_SECRET to receive Meta's webhooks at /webhooks/whatsapp)\n",
+  );
   const stop = async () => {
     await server.close();
     ledger.close();

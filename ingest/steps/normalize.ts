@@ -38,6 +38,20 @@ export async function normalize(conn: DuckDBConnection, p: NormalizeParams): Pro
     // Views cannot take prepared parameters: the time bound is a number we computed, so it goes in as a literal.
     const sql = rawSql.replaceAll("$max_epoch", String(params.max_epoch));
     const t = performance.now();
+    const explain = process.env.WABA_LEDGER_EXPLAIN;
+    if (explain && sql.includes(explain)) {
+      const r = await conn.runAndReadAll(
+        `EXPLAIN ANALYZE ${sql}`,
+        Object.fromEntries(Object.entries(params).filter(([k]) => sql.includes(`$${k}`))),
+      );
+      console.error(
+        r
+          .getRows()
+          .map((row) => row.join("\n"))
+          .join("\n"),
+      );
+      return;
+    }
     await conn.run(sql, Object.fromEntries(Object.entries(params).filter(([k]) => sql.includes(`$${k}`))));
     if (process.env.WABA_LEDGER_TIMING)
       console.error(`${(performance.now() - t).toFixed(0)} ms  ${sql.trim().slice(0, 70).replace(/\s+/g, " ")}`);
@@ -53,6 +67,15 @@ export async function normalize(conn: DuckDBConnection, p: NormalizeParams): Pro
     LEFT JOIN phone_prefixes p4 ON p4.prefix = left(${col}, 4)`;
   const prefixCol = "coalesce(p2.prefix, p3.prefix, p4.prefix)";
   const isoCol = "coalesce(p2.iso2, p3.iso2, p4.iso2)";
+  // Hash, prefix and country once per distinct recipient ("digits|bsuid"), then one join back: cheaper than
+  // hashing and prefix-joining every status row.
+  const whoLookup = (from: string) => `
+    SELECT who,
+      CASE WHEN phone <> '' THEN ${phoneHash("phone")} WHEN bsuid <> '' THEN ${phoneHash("'bsuid:' || bsuid")} END AS user_hash,
+      ${prefixCol} AS user_prefix,
+      coalesce(${isoCol}, CASE WHEN regexp_matches(bsuid, '^[A-Z]{2}\\.') THEN left(bsuid, 2) END) AS user_country
+    FROM (SELECT who, split_part(who, '|', 1) AS phone, split_part(who, '|', 2) AS bsuid FROM (SELECT DISTINCT who FROM ${from})) d
+    ${prefixJoin("d.phone")}`;
   const bsuidCountry = (col: string) => `CASE WHEN regexp_matches(${col}, '^[A-Z]{2}\\.') THEN left(${col}, 2) END`;
 
   // Payload-level problems: valid JSON that is not a WhatsApp webhook.
@@ -120,25 +143,23 @@ export async function normalize(conn: DuckDBConnection, p: NormalizeParams): Pro
 
   await run(`
     CREATE TEMP TABLE st_cand AS
-    SELECT x.* EXCLUDE (rcpt, recipient_user_id),
-      CASE WHEN rcpt <> '' THEN ${phoneHash("rcpt")} WHEN recipient_user_id IS NOT NULL THEN ${phoneHash("'bsuid:' || recipient_user_id")} END AS recipient_hash,
-      ${prefixCol} AS recipient_prefix,
-      coalesce(${isoCol}, ${bsuidCountry("recipient_user_id")}) AS recipient_country
-    -- Flatten first, join after: joins then carry narrow rows instead of whole status structs.
-    FROM (SELECT ${keySql("s", "message_id", "s.status", "s.timestamp", "s.recipient_participant_id")} AS event_key,
-            file_id, line_no, waba_id, phone_number_id, display_phone_number, message_id,
-            CASE WHEN s.meta_msg_id IS NOT NULL THEN s.id END AS bsp_message_id, s.status, status_at,
-            ${digits("coalesce(s.recipient_participant_id, s.recipient_id, '')")} AS rcpt, s.recipient_user_id,
-            CASE WHEN s.recipient_type = 'group' THEN 'group' ELSE 'individual' END AS recipient_type,
-            s.recipient_user_id IS NOT NULL AS has_bsuid,
-            s.pricing.billable AS pricing_billable, s.pricing.pricing_model AS pricing_model, s.pricing.type AS pricing_type,
-            s.pricing.category AS pricing_category, s.conversation.id AS conversation_id,
-            s.conversation.origin.type AS conversation_origin,
-            ${instantSql("s.conversation.expiration_timestamp")} AS conversation_expires_at,
-            s.errors[1].code AS error_code, coalesce(len(s.errors), 0)::SMALLINT AS error_count, s.biz_opaque_callback_data,
-            s.errors AS errors
-          FROM st_raw WHERE message_id IS NOT NULL AND s.status IS NOT NULL AND status_at IS NOT NULL) x
-    ${prefixJoin("x.rcpt")}`);
+    WITH flat AS MATERIALIZED (
+      SELECT ${keySql("s", "message_id", "s.status", "s.timestamp", "s.recipient_participant_id")} AS event_key,
+        file_id, line_no, waba_id, phone_number_id, display_phone_number, message_id,
+        CASE WHEN s.meta_msg_id IS NOT NULL THEN s.id END AS bsp_message_id, s.status, status_at,
+        ${digits("coalesce(s.recipient_participant_id, s.recipient_id, '')")} || '|' || coalesce(s.recipient_user_id, '') AS who,
+        CASE WHEN s.recipient_type = 'group' THEN 'group' ELSE 'individual' END AS recipient_type,
+        s.recipient_user_id IS NOT NULL AS has_bsuid,
+        s.pricing.billable AS pricing_billable, s.pricing.pricing_model AS pricing_model, s.pricing.type AS pricing_type,
+        s.pricing.category AS pricing_category, s.conversation.id AS conversation_id,
+        s.conversation.origin.type AS conversation_origin,
+        ${instantSql("s.conversation.expiration_timestamp")} AS conversation_expires_at,
+        s.errors[1].code AS error_code, coalesce(len(s.errors), 0)::SMALLINT AS error_count, s.biz_opaque_callback_data,
+        s.errors AS errors
+      FROM st_raw WHERE message_id IS NOT NULL AND s.status IS NOT NULL AND status_at IS NOT NULL)
+    SELECT flat.* EXCLUDE (who), w.user_hash AS recipient_hash, w.user_prefix AS recipient_prefix,
+      w.user_country AS recipient_country
+    FROM flat LEFT JOIN (${whoLookup("flat")}) w USING (who)`);
 
   await run("DROP VIEW st_raw");
 
