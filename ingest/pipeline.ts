@@ -170,7 +170,7 @@ export async function ingestPaths(ledger: Ledger, inputs: string[], opts: Ingest
         const fileId = fileIds.get(s) as number;
         const wanted = unreadable.filter((r) => Number(r.file_id) === fileId).map((r) => Number(r.line_no));
         if (wanted.length === 0) continue;
-        const texts = await readLines(s.readPath, wanted);
+        const texts = readLines(s, wanted);
         for (const lineNo of wanted) {
           const text = texts.get(lineNo) ?? "";
           const verdict = judgeLine(text, lineNo === s.lines);
@@ -396,8 +396,7 @@ class LineTexts {
       const fileId = this.fileIds.get(s) as number;
       const lines = fromFiles.get(fileId);
       if (!lines || s.format === "json") continue;
-      for (const [lineNo, text] of await readLines(s.readPath, lines))
-        out.set(LineTexts.key(fileId, lineNo, null), text);
+      for (const [lineNo, text] of readLines(s, lines)) out.set(LineTexts.key(fileId, lineNo, null), text);
     }
     return out;
   }

@@ -21,6 +21,8 @@ export interface ScannedFile {
   /** 1-based numbers of lines that hold only white space; DuckDB skips them, so record n ≠ line n after one. */
   blankLines: number[];
   startsWithBom: boolean;
+  /** Byte offset where each line starts (index 0 = line 1), so a few lines can be read back without a rescan. */
+  lineStarts: Float64Array;
   cleanup(): void;
 }
 
@@ -104,6 +106,7 @@ export async function scanFile(file: string, onBytes?: (n: number) => void): Pro
     lines: counter.lines,
     blankLines: counter.blankLines,
     startsWithBom: counter.startsWithBom,
+    lineStarts: counter.lineStarts(),
     cleanup: () => {
       if (tempDir) fs.rmSync(tempDir, { recursive: true, force: true });
     },
@@ -121,9 +124,27 @@ class LineCounter {
   private first = true;
   private lineHasContent = false;
   private lineHasBytes = false;
+  private starts = new Float64Array(1 << 16);
+  private offset = 0;
+
+  lineStarts(): Float64Array {
+    return this.starts.subarray(0, this.lines);
+  }
+
+  private noteStart(at: number) {
+    if (this.lines >= this.starts.length) {
+      const grown = new Float64Array(this.starts.length * 2);
+      grown.set(this.starts);
+      this.starts = grown;
+    }
+    this.starts[this.lines] = at;
+  }
 
   push(buf: Buffer) {
+    const base = this.offset;
+    this.offset += buf.length;
     let start = 0;
+    if (this.lines === 0 && !this.lineHasBytes && !this.lineHasContent) this.noteStart(base);
     if (this.first) {
       this.first = false;
       if (buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) {
@@ -147,6 +168,7 @@ class LineCounter {
       if (nl === -1) break;
       this.closeLine();
       start = nl + 1;
+      this.noteStart(base + start);
     }
   }
 
@@ -162,37 +184,29 @@ class LineCounter {
   }
 }
 
-/** Returns the raw text of the given 1-based lines (used only for the few records DuckDB could not read). */
-export async function readLines(file: string, wanted: number[]): Promise<Map<number, string>> {
-  const want = new Set(wanted);
+/** Returns the raw text of the given 1-based lines, read at their recorded offsets (no rescan of the file). */
+export function readLines(file: ScannedFile, wanted: number[]): Map<number, string> {
   const out = new Map<number, string>();
-  if (want.size === 0) return out;
-  const max = Math.max(...want);
-  let line = 1;
-  let carry: Buffer[] = [];
-  const stream = fs.createReadStream(file, { highWaterMark: 4 << 20 });
-  for await (const chunk of stream) {
-    const buf = chunk as Buffer;
-    let start = 0;
-    while (start <= buf.length) {
-      const nl = buf.indexOf(NL, start);
-      if (nl === -1) {
-        if (want.has(line)) carry.push(buf.subarray(start));
-        break;
-      }
-      if (want.has(line)) {
-        carry.push(buf.subarray(start, nl));
-        out.set(line, Buffer.concat(carry).toString("utf8").replace(/\r$/, ""));
-      }
-      carry = [];
-      line++;
-      start = nl + 1;
-      if (line > max) {
-        stream.destroy();
-        return out;
-      }
+  if (wanted.length === 0) return out;
+  const fd = fs.openSync(file.readPath, "r");
+  try {
+    const size = fs.fstatSync(fd).size;
+    for (const line of new Set(wanted)) {
+      const start = file.lineStarts[line - 1];
+      if (start === undefined) continue;
+      const end = file.lineStarts[line] ?? size;
+      const buf = Buffer.alloc(end - start);
+      fs.readSync(fd, buf, 0, buf.length, start);
+      out.set(
+        line,
+        buf
+          .toString("utf8")
+          .replace(/\r?\n$/, "")
+          .replace(/\r$/, ""),
+      );
     }
+  } finally {
+    fs.closeSync(fd);
   }
-  if (want.has(line) && carry.length) out.set(line, Buffer.concat(carry).toString("utf8").replace(/\r$/, ""));
   return out;
 }

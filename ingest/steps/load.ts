@@ -38,12 +38,15 @@ export async function load(conn: DuckDBConnection, runId: number, now: string): 
       events[t.kind] = 0;
       continue;
     }
-    // In-batch duplicates are rare: only pay for a window when there are some. The first (file, line) wins.
-    const inBatchDuplicates = await count(conn, `SELECT count(*) - count(DISTINCT event_key) FROM ${t.candidates}`);
-    const source =
-      inBatchDuplicates === 0
-        ? t.candidates
-        : `(SELECT * FROM ${t.candidates} QUALIFY row_number() OVER (PARTITION BY event_key ORDER BY file_id, line_no) = 1)`;
+    // In-batch duplicates are few: rank only the keys that repeat, and drop the later copies by rowid. The first
+    // (file, line) wins. A window over every candidate would sort the whole batch.
+    await conn.run(`
+      CREATE OR REPLACE TEMP TABLE losers AS
+      SELECT r FROM (
+        SELECT rowid AS r, row_number() OVER (PARTITION BY event_key ORDER BY file_id, line_no, rowid) AS rn
+        FROM ${t.candidates} WHERE event_key IN (SELECT event_key FROM ${t.candidates} GROUP BY event_key HAVING count(*) > 1))
+      WHERE rn > 1`);
+    const source = `(SELECT * FROM ${t.candidates} WHERE rowid NOT IN (SELECT r FROM losers))`;
     const fresh = `${source} c WHERE NOT EXISTS (SELECT 1 FROM ${t.table} e WHERE e.event_key = c.event_key)`;
     if (t.kind === "status") {
       await conn.run(`
