@@ -41,7 +41,8 @@ export interface IngestSummary {
   seconds: number;
 }
 
-const MAX_OBJECT_BYTES = 256 << 20;
+// A Meta POST holds at most 1,000 updates (well under 1 MB); DuckDB reserves twice this per reader thread.
+const MAX_OBJECT_BYTES = 16 << 20;
 const sqlString = (s: string) => `'${s.replace(/'/g, "''")}'`;
 
 /** Turns the opt-out keyword file into one anchored regular expression. */

@@ -108,6 +108,8 @@ async function createLedger(file: string, forget: () => void): Promise<Ledger> {
   const main = await instance.connect();
   // Instants are stored and shown UTC unless a query converts to a WABA's zone explicitly.
   await main.run("SET GLOBAL TimeZone = 'UTC'; SET TimeZone = 'UTC'");
+  // Bounded memory: a 1M-line ingest peaks near 2.5 GB unbounded; with this DuckDB spills to <db>.tmp instead.
+  await main.run(`SET memory_limit = '${memoryLimit()}'`);
   const hashKey = loadHashKey(file);
   let closed = false;
   const ledger: Ledger = {
@@ -136,6 +138,15 @@ async function createLedger(file: string, forget: () => void): Promise<Ledger> {
   await migrate(main);
   await ensurePhonePrefixes(main);
   return ledger;
+}
+
+/** LEDGER_MEMORY_LIMIT (DuckDB syntax: 800MB, 2GB …), default 800MB. */
+export function memoryLimit(value = process.env.LEDGER_MEMORY_LIMIT): string {
+  if (!value) return "800MB";
+  if (!/^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i.test(value.trim())) {
+    throw new Error(`LEDGER_MEMORY_LIMIT "${value}" is not a size like 800MB or 2GB. Fix or unset it and retry.`);
+  }
+  return value.trim();
 }
 
 /** The keyed-hash secret: LEDGER_HASH_KEY, else a key file beside the database, created on first use. */
