@@ -8,8 +8,26 @@ const schema = z.object({
   HOST: z.string().min(1).default("127.0.0.1"),
   LEDGER_TOKEN: z.string().min(1).optional(),
   LEDGER_HASH_KEY: z.string().min(16, "LEDGER_HASH_KEY must be at least 16 characters").optional(),
+  /** Meta's subscription handshake echoes hub.challenge only when hub.verify_token equals this. */
   WHATSAPP_VERIFY_TOKEN: z.string().min(1).optional(),
-  WHATSAPP_APP_SECRET: z.string().min(1).optional(),
+  /** The Meta app secret that signs webhook bodies; several, comma-separated, while rotating. Unset: POSTs get 503. */
+  WHATSAPP_APP_SECRET: z
+    .string()
+    .min(1)
+    .refine((v) => v.split(",").some((s) => s.trim().length > 0), "it holds no secret, only commas")
+    .optional(),
+  /**
+   * Largest webhook body accepted (Meta batches up to 1,000 updates per POST, well under 1 MiB). At most 16 MiB: the
+   * ingest reads no larger JSON object.
+   */
+  WEBHOOK_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(16 * 1024 * 1024)
+    .default(1024 * 1024),
+  /** How long a webhook-log segment stays open before it is closed and ingested (the receipt-to-ingest lag). */
+  WEBHOOK_SEGMENT_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
 });
 
 export type Env = z.infer<typeof schema>;

@@ -7,7 +7,11 @@
 // That endpoint takes a JSON body (the command's args) and answers
 //   200 { ok: true, result }            the handler's return value (bigint sent as a decimal string)
 //   4xx/5xx { ok: false, error }        error.status when the handler sets one, else 500; 404 without a handler
-import crypto from "node:crypto";
+//
+// /webhooks/whatsapp is Meta's: mounted before the token check and any body parser (Meta cannot send our token; the
+// X-Hub-Signature-256 HMAC is its authentication, and it is computed over the raw bytes). Handed-over commands and
+// the receiver's micro-batches share one work queue, so two ingests never run at once. GET /api/receiver (behind the
+// token) returns the receiver's health as JSON, the same figures as the Data page.
 import fs from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
@@ -20,6 +24,11 @@ import express from "express";
 import type { ViteDevServer } from "vite";
 import { openLedger, projectRoot } from "./db/index";
 import { readEnv } from "./env";
+import { receiverHealth } from "./queries/receiver-health";
+import { type IngestFiles, Receiver, type ReceiverSettings } from "./receiver/receiver";
+import { parseAppSecrets, sameSecret } from "./receiver/signature";
+import { webhookLogDir } from "./receiver/webhook-log";
+import { WorkQueue } from "./work-queue";
 
 export interface StartServerOptions {
   dbPath: string;
@@ -33,11 +42,34 @@ export interface StartServerOptions {
   onListening?(url: string): void;
   /** Runs work handed over by another CLI process; args and result are JSON. */
   commands?: (name: string, args: unknown) => Promise<unknown>;
+  /**
+   * Loads files into the ledger (the CLI passes ingestPaths with source "receiver"). With it the server ingests its
+   * webhook log continuously; without it segments stay on disk for a server that has it.
+   */
+  ingest?: IngestFiles;
+  /** Webhook receiver settings; each unset one comes from its environment variable. */
+  webhook?: Partial<ReceiverSettings>;
 }
 
 export interface RunningServer {
   url: string;
+  /** The webhook receiver: flush() closes the open log segment and waits until everything logged is ingested. */
+  receiver: Pick<Receiver, "flush" | "snapshot">;
   close(): Promise<void>;
+}
+
+const SEGMENT_MAX_BYTES = 8 << 20;
+
+function receiverSettings(dbPath: string, given: Partial<ReceiverSettings> = {}): ReceiverSettings {
+  const env = readEnv();
+  return {
+    verifyToken: "verifyToken" in given ? given.verifyToken : env.WHATSAPP_VERIFY_TOKEN,
+    appSecrets: given.appSecrets ?? parseAppSecrets(env.WHATSAPP_APP_SECRET),
+    maxBodyBytes: given.maxBodyBytes ?? env.WEBHOOK_MAX_BYTES,
+    logDir: path.resolve(given.logDir ?? webhookLogDir(dbPath)),
+    segmentMaxAgeMs: given.segmentMaxAgeMs ?? env.WEBHOOK_SEGMENT_MS,
+    segmentMaxBytes: given.segmentMaxBytes ?? SEGMENT_MAX_BYTES,
+  };
 }
 
 /** Where a running server announces itself for a database file. */
@@ -55,6 +87,10 @@ const TOKEN_COOKIE = "waba_ledger_token";
 
 export async function startServer(opts: StartServerOptions): Promise<RunningServer> {
   const root = projectRoot();
+  const buildFile = path.join(root, "build/server/index.js");
+  if (!opts.dev && !fs.existsSync(buildFile)) {
+    throw new Error(`no app build at ${buildFile}. Run \`npm run build\` first, or start with \`--dev\`.`);
+  }
   const dbPath = path.resolve(opts.dbPath);
   const token = opts.token !== undefined ? opts.token || undefined : readEnv().LEDGER_TOKEN;
 
@@ -64,22 +100,35 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
   process.env.NODE_ENV ??= opts.dev ? "development" : "production";
   const ledger = await openLedger(dbPath);
 
+  const queue = new WorkQueue();
+  const receiver = await Receiver.start(ledger, receiverSettings(dbPath, opts.webhook), queue, opts.ingest);
+
   const app = express();
   app.disable("x-powered-by");
   const httpServer = http.createServer(app);
 
+  app.all("/webhooks/whatsapp", receiver.handle);
   if (token) app.use(requireToken(token));
   app.use(compression());
+
+  app.get("/api/receiver", async (_req, res) => {
+    try {
+      res.json(await receiverHealth(ledger, { nowMs: Date.now() }));
+    } catch (error) {
+      res.status(500).json({ ok: false, error: error instanceof Error ? error.message : String(error) });
+    }
+  });
 
   app.post("/api/commands/:name", express.json({ limit: "20mb" }), async (req, res) => {
     const send = (status: number, body: unknown) =>
       res.status(status).type("application/json").send(JSON.stringify(body, bigintAsString));
-    if (!opts.commands) {
+    const commands = opts.commands;
+    if (!commands) {
       send(404, { ok: false, error: "this server does not accept commands" });
       return;
     }
     try {
-      const result = await opts.commands(String(req.params.name), req.body ?? null);
+      const result = await queue.run(() => commands(String(req.params.name), req.body ?? null));
       send(200, { ok: true, result: result ?? null });
     } catch (error) {
       const status = Number((error as { status?: unknown }).status);
@@ -111,10 +160,6 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
     const devServer = vite;
     build = () => devServer.ssrLoadModule("virtual:remix/server-build") as Promise<ServerBuild>;
   } else {
-    const buildFile = path.join(root, "build/server/index.js");
-    if (!fs.existsSync(buildFile)) {
-      throw new Error(`no app build at ${buildFile}. Run \`npm run build\` first, or start with \`--dev\`.`);
-    }
     build = (await import(/* @vite-ignore */ pathToFileURL(buildFile).href)) as ServerBuild;
     // Vite fingerprints everything under assets/, so those never change at a given URL.
     app.use(
@@ -152,6 +197,7 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
     });
   } catch (error) {
     await vite?.close();
+    await receiver.close();
     throw error;
   }
 
@@ -182,6 +228,7 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
   let closing: Promise<void> | undefined;
   return {
     url,
+    receiver,
     close() {
       closing ??= (async () => {
         process.off("exit", removeState);
@@ -191,6 +238,8 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
           httpServer.close(() => resolve());
           httpServer.closeAllConnections();
         });
+        // After the last request: what was acknowledged gets ingested before the file is let go.
+        await receiver.close();
         ledger.close();
       })();
       return closing;
@@ -208,13 +257,6 @@ function urlFor(address: AddressInfo): string {
 
 function bigintAsString(_key: string, value: unknown): unknown {
   return typeof value === "bigint" ? value.toString() : value;
-}
-
-function sameSecret(given: string, expected: string): boolean {
-  // Hash first so the comparison is constant-time whatever the lengths.
-  const a = crypto.createHash("sha256").update(given).digest();
-  const b = crypto.createHash("sha256").update(expected).digest();
-  return crypto.timingSafeEqual(a, b);
 }
 
 function readCookie(header: string | undefined, name: string): string | undefined {

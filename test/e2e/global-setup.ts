@@ -5,7 +5,8 @@ import path from "node:path";
 
 const ROOT = path.resolve(__dirname, "../..");
 const BUILD = path.join(ROOT, "build/server/index.js");
-const E2E_DIR = "test/e2e/";
+// Folders whose tests start the built server (the receiver's tests run `waba-ledger serve` too).
+const E2E_DIRS = ["test/e2e/", "test/receiver/"];
 
 function newestMtimeMs(target: string): number {
   if (!fs.existsSync(target)) return 0;
@@ -22,7 +23,10 @@ function e2eSelected(): boolean {
   // Only path-like arguments are trusted as filters; anything else (an option's value) means "can't tell".
   const filters = args.filter((a) => a.includes("/") || a.includes(".test") || a.startsWith("test"));
   if (filters.length === 0 || filters.length !== args.length) return true;
-  return filters.some((f) => E2E_DIR.startsWith(f.replace(/^\.\//, "")) || f.includes("e2e"));
+  return filters.some(
+    (f) =>
+      E2E_DIRS.some((dir) => dir.startsWith(f.replace(/^\.\//, ""))) || f.includes("e2e") || f.includes("receiver"),
+  );
 }
 
 export default function setup(): void {

@@ -23,6 +23,8 @@ export interface WebhookLogOptions {
   /** …or this large, whichever comes first. */
   segmentMaxBytes: number;
   onSegmentClosed(segment: Segment): void;
+  /** A segment could not be closed; it stays on disk as .jsonl.open and the next start recovers it. */
+  onError(error: Error): void;
 }
 
 interface PendingAppend {
@@ -83,7 +85,6 @@ export class WebhookLog {
 
   constructor(opts: WebhookLogOptions) {
     this.opts = opts;
-    fs.mkdirSync(opts.dir, { recursive: true });
     // Checked a few times per period so a segment closes close to its age limit.
     const checkMs = Math.max(10, Math.min(250, Math.floor(opts.segmentMaxAgeMs / 4)));
     this.timer = setInterval(() => {
@@ -111,9 +112,11 @@ export class WebhookLog {
   /** Writes what is queued, closes the open segment and stops; later appends are refused. */
   async close(): Promise<void> {
     if (this.closed) return this.idle();
-    clearInterval(this.timer);
-    await this.rotate();
     this.closed = true;
+    clearInterval(this.timer);
+    // Queued appends first, then the close: otherwise they would land in a fresh segment nobody closes.
+    await this.idle();
+    await this.rotate();
   }
 
   /** Bytes in the open segment (0 when none is open). */
@@ -145,7 +148,11 @@ export class WebhookLog {
     this.pumping = true;
     try {
       for (;;) {
-        if (this.rotateDue()) await this.closeSegment();
+        if (this.rotateDue()) {
+          await this.closeSegment().catch((error: unknown) => {
+            this.opts.onError(error instanceof Error ? error : new Error(String(error)));
+          });
+        }
         this.rotateRequested = false;
         if (this.queue.length === 0) break;
         const batch = this.queue;
@@ -191,9 +198,13 @@ export class WebhookLog {
       await this.closeSegment().catch(() => {});
       throw error;
     }
+    if (segment.lines === 0) {
+      segment.firstReceivedAtMs = firstMs;
+      segment.lastReceivedAtMs = lastMs;
+    }
     segment.bytes += data.length;
     segment.lines += batch.length;
-    if (segment.lines === batch.length) segment.firstReceivedAtMs = firstMs;
+    segment.firstReceivedAtMs = Math.min(segment.firstReceivedAtMs, firstMs);
     segment.lastReceivedAtMs = Math.max(segment.lastReceivedAtMs, lastMs);
   }
 
@@ -288,7 +299,8 @@ export function recoverLog(dir: string): Recovery {
     const dayDir = path.join(dir, day);
     if (!fs.statSync(dayDir).isDirectory()) continue;
     let names = fs.readdirSync(dayDir);
-    for (const name of names.filter((n) => n.endsWith(`.jsonl${OPEN_SUFFIX}`))) {
+    const leftOpen = names.filter((n) => n.endsWith(`.jsonl${OPEN_SUFFIX}`));
+    for (const name of leftOpen) {
       const openPath = path.join(dayDir, name);
       const closedPath = openPath.slice(0, -OPEN_SUFFIX.length);
       const droppedBytes = truncateTornTail(openPath);
@@ -299,7 +311,7 @@ export function recoverLog(dir: string): Recovery {
       }
       repaired.push({ path: closedPath, droppedBytes });
     }
-    if (repaired.length > 0) fsyncDirSync(dayDir);
+    if (leftOpen.length > 0) fsyncDirSync(dayDir);
     names = fs.readdirSync(dayDir);
     for (const name of names.sort()) {
       const m = SEGMENT_RE.exec(name);
@@ -314,8 +326,8 @@ export function recoverLog(dir: string): Recovery {
         path: file,
         bytes: stat.size,
         lines: null,
-        firstReceivedAtMs: Number.isFinite(openedAtMs) ? openedAtMs : stat.mtimeMs,
-        lastReceivedAtMs: stat.mtimeMs,
+        firstReceivedAtMs: Number.isFinite(openedAtMs) ? openedAtMs : Math.floor(stat.mtimeMs),
+        lastReceivedAtMs: Math.floor(stat.mtimeMs),
         recovered: true,
       });
     }
