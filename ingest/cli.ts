@@ -170,8 +170,21 @@ async function serve(dbPath: string, values: Record<string, unknown>): Promise<n
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new UsageError("--port takes a number from 0 to 65535");
   const host = (values.host as string | undefined) ?? env.HOST;
+  // Handlers first: a signal during start-up still closes the database cleanly (nothing is acknowledged before
+  // the server listens), and once it listens, close() drains the open webhook segment.
+  let ledger: Ledger | undefined;
+  let server: Awaited<ReturnType<typeof import("../app/.server/serve")["startServer"]>> | undefined;
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    await server?.close();
+    ledger?.close();
+    process.exit(0);
+  };
+  process.once("SIGINT", stop);
+  process.once("SIGTERM", stop);
   if (!values.dev) ensureBuild();
-  let ledger: Ledger;
   try {
     ledger = await openLedger(dbPath);
   } catch (error) {
@@ -188,7 +201,8 @@ async function serve(dbPath: string, values: Record<string, unknown>): Promise<n
     process.stderr.write(`${formatIngestSummary(s)}\n`);
   }
   const { startServer } = await import("../app/.server/serve");
-  const server = await startServer({
+  const open = ledger;
+  server = await startServer({
     dbPath,
     port,
     host,
@@ -197,9 +211,9 @@ async function serve(dbPath: string, values: Record<string, unknown>): Promise<n
     commands: async (name, args) => {
       const command = COMMANDS[name as CommandName];
       if (!command) throw new UsageError(`unknown command ${name}`);
-      return command(ledger, args as never);
+      return command(open, args as never);
     },
-    ingest: (paths) => runIngest(ledger, { paths, source: "receiver" }, silentProgress),
+    ingest: (paths) => runIngest(open, { paths, source: "receiver" }, silentProgress),
   });
   const token = process.env.LEDGER_TOKEN;
   const openUrl = token ? `${server.url}/?token=${encodeURIComponent(token)}` : server.url;
@@ -210,13 +224,6 @@ async function serve(dbPath: string, values: Record<string, unknown>): Promise<n
       ? `Webhooks: ${server.url}/webhooks/whatsapp, logged to ${hook.logDir}${hook.verifiable ? "" : " (no WHATSAPP_VERIFY_TOKEN: Meta's verification will be refused)"}\n`
       : "Webhooks: off (set WHATSAPP_APP_SECRET to receive Meta's webhooks at /webhooks/whatsapp)\n",
   );
-  const stop = async () => {
-    await server.close();
-    ledger.close();
-    process.exit(0);
-  };
-  process.once("SIGINT", stop);
-  process.once("SIGTERM", stop);
   return new Promise<number>(() => {});
 }
 

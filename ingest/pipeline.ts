@@ -174,7 +174,7 @@ export async function ingestPaths(ledger: Ledger, inputs: string[], opts: Ingest
         const texts = readLines(s, wanted);
         for (const lineNo of wanted) {
           const text = texts.get(lineNo) ?? "";
-          const verdict = judgeLine(text, lineNo === s.lines);
+          const verdict = judgeLine(text, lineNo === s.lines && !s.endsWithNewline);
           if (verdict.ok) side.push({ fileId, lineNo, itemPrefix: null, text: verdict.text });
           else await quarantineLine(conn, fileId, lineNo, null, verdict.reason, text);
         }

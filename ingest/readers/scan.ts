@@ -21,6 +21,8 @@ export interface ScannedFile {
   /** 1-based numbers of lines that hold only white space; DuckDB skips them, so record n ≠ line n after one. */
   blankLines: number[];
   startsWithBom: boolean;
+  /** False when the last line has no line end: a writer may have been cut off mid-line. */
+  endsWithNewline: boolean;
   /** Byte offset where each line starts (index 0 = line 1), so a few lines can be read back without a rescan. */
   lineStarts: Float64Array;
   cleanup(): void;
@@ -106,6 +108,7 @@ export async function scanFile(file: string, onBytes?: (n: number) => void): Pro
     lines: counter.lines,
     blankLines: counter.blankLines,
     startsWithBom: counter.startsWithBom,
+    endsWithNewline: counter.endsWithNewline,
     lineStarts: counter.lineStarts(),
     cleanup: () => {
       if (tempDir) fs.rmSync(tempDir, { recursive: true, force: true });
@@ -140,7 +143,10 @@ class LineCounter {
     this.starts[this.lines] = at;
   }
 
+  endsWithNewline = true;
+
   push(buf: Buffer) {
+    if (buf.length > 0) this.endsWithNewline = buf[buf.length - 1] === NL;
     const base = this.offset;
     this.offset += buf.length;
     let start = 0;

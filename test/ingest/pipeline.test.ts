@@ -158,6 +158,17 @@ describe("bad input goes to quarantine with file, line and reason; good lines st
     });
   });
 
+  it("calls a bad last line truncated only when the file does not end with a line end", async () => {
+    const cut = writeTemp(ctx.dir, "cut.jsonl", '{"object":"x"\n{"entry":[');
+    const whole = writeTemp(ctx.dir, "whole.jsonl", '{"entry":[\n');
+    await ingestPaths(ctx.ledger, [cut, whole]);
+    const q = await ctx.ledger.all<{ path: string; reason: string }>(
+      "SELECT path, reason FROM quarantine ORDER BY path",
+    );
+    expect(q.find((r) => r.path === cut && r.reason.includes("truncated"))).toBeDefined();
+    expect(q.find((r) => r.path === whole)?.reason).not.toMatch(/truncated/);
+  });
+
   it("quarantining the same bad line twice keeps one copy", async () => {
     const a = writeTemp(ctx.dir, "a.jsonl", "{oops\n");
     const b = writeTemp(ctx.dir, "b.jsonl", "{oops\n\n");
