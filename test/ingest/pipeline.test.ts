@@ -160,7 +160,7 @@ describe("bad input goes to quarantine with file, line and reason; good lines st
 
   it("calls a bad last line truncated only when the file does not end with a line end", async () => {
     const cut = writeTemp(ctx.dir, "cut.jsonl", '{"object":"x"\n{"entry":[');
-    const whole = writeTemp(ctx.dir, "whole.jsonl", '{"entry":[\n');
+    const whole = writeTemp(ctx.dir, "whole.jsonl", '{"entry":[1,\n');
     await ingestPaths(ctx.ledger, [cut, whole]);
     const q = await ctx.ledger.all<{ path: string; reason: string }>(
       "SELECT path, reason FROM quarantine ORDER BY path",
