@@ -4,12 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { EVENT_TABLES, type Ledger, openLedger } from "../../app/.server/db";
 
-export const FIXTURES = path.resolve(__dirname, "../../../shared/fixtures/webhooks");
-export const fixtureFiles = () =>
-  fs
-    .readdirSync(FIXTURES)
-    .filter((f) => f.endsWith(".json"))
-    .sort();
+export { FIXTURES, fixtureFiles } from "./fixtures";
 
 // A fixed key so recipient hashes in golden files are stable.
 process.env.LEDGER_HASH_KEY ??= "test-hash-key-0123456789abcdef";

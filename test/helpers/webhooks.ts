@@ -6,16 +6,11 @@ import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { signBody } from "../../app/.server/receiver/signature";
+import { FIXTURES, fixtureFiles } from "./fixtures";
 
 // Not taken from ./ledger: this module also runs outside vitest (the benchmark), where __dirname does not exist.
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(HERE, "../..");
-const FIXTURES = path.resolve(HERE, "../../../shared/fixtures/webhooks");
-const fixtureFiles = () =>
-  fs
-    .readdirSync(FIXTURES)
-    .filter((f) => f.endsWith(".json"))
-    .sort();
 
 export const WEBHOOK_PATH = "/webhooks/whatsapp";
 
