@@ -35,7 +35,8 @@ export function stderrProgress(label: string, opts: { delayMs?: number; stream?:
       bar.update(total(), { phase: phaseName });
     } else {
       const line = `${label}: ${phaseName}`;
-      if (line !== lastLine) stream.write(`${line} (${total()}%)\n`);
+      // Not a terminal (a log, CI): one line per phase, no redraws.
+      if (line !== lastLine) stream.write(`${line}…\n`);
       lastLine = line;
     }
   };
