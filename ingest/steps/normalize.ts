@@ -101,7 +101,7 @@ export async function normalize(conn: DuckDBConnection, p: NormalizeParams): Pro
     FROM entries WHERE has_bad_entry AND (e.id IS NULL OR e.id = '')`);
 
   await run(`
-    CREATE TEMP TABLE changes AS
+    CREATE TEMP VIEW all_changes AS
     SELECT file_id, line_no, item_prefix, entry_idx, j AS change_idx,
       waba_id, CASE WHEN entry_time BETWEEN 1262304000 AND $max_epoch THEN to_timestamp(entry_time) END AS entry_at,
       entry_time, c.field AS field, c.value AS value
@@ -109,7 +109,10 @@ export async function normalize(conn: DuckDBConnection, p: NormalizeParams): Pro
             generate_subscripts(e.changes, 1) - 1 AS j, unnest(e.changes) AS c
           FROM entries WHERE e.id IS NOT NULL AND e.id <> '')`);
 
-  await run("DROP VIEW entries; DROP TABLE stage");
+  // Status-only changes (the bulk) are read straight from the stage; only the rest is copied out.
+  await run(`
+    CREATE TEMP TABLE changes AS
+    SELECT * FROM all_changes WHERE field IS DISTINCT FROM 'messages' OR value.statuses IS NULL OR value.messages IS NOT NULL`);
 
   await run(`
     INSERT INTO q_candidates
@@ -119,6 +122,11 @@ export async function normalize(conn: DuckDBConnection, p: NormalizeParams): Pro
     CREATE TEMP VIEW mv AS
     SELECT file_id, line_no, item_prefix, entry_idx, change_idx, waba_id, field, entry_at, entry_time, value AS v
     FROM changes WHERE field = 'messages'`);
+
+  await run(`
+    CREATE TEMP VIEW mv_statuses AS
+    SELECT file_id, line_no, item_prefix, entry_idx, change_idx, waba_id, field, entry_at, entry_time, value AS v
+    FROM all_changes WHERE field = 'messages' AND value.statuses IS NOT NULL`);
 
   // Outgoing statuses: one candidate per statuses[] item.
   await run(`
@@ -130,7 +138,7 @@ export async function normalize(conn: DuckDBConnection, p: NormalizeParams): Pro
             list_bool_or(list_transform(v.statuses, s -> coalesce(s.meta_msg_id, s.id) IS NULL OR s.status IS NULL
               OR ${instantSql("s.timestamp")} IS NULL)) AS has_bad,
             generate_subscripts(v.statuses, 1) - 1 AS k, unnest(v.statuses) AS s
-          FROM mv WHERE v.statuses IS NOT NULL)`);
+          FROM mv_statuses)`);
 
   await run(`
     INSERT INTO q_candidates
@@ -161,7 +169,7 @@ export async function normalize(conn: DuckDBConnection, p: NormalizeParams): Pro
       w.user_country AS recipient_country
     FROM flat LEFT JOIN (${whoLookup("flat")}) w USING (who)`);
 
-  await run("DROP VIEW st_raw");
+  await run("DROP VIEW st_raw; DROP VIEW mv_statuses; DROP VIEW all_changes; DROP VIEW entries; DROP TABLE stage");
 
   // Inbound messages.
   await run(`
