@@ -1,4 +1,5 @@
 // Overview page: every WABA in the ledger with its event counts and span; numbers in HTML, a chart after hydration.
+import { TableHead } from "~/components/table-head";
 import type { MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { type ReactNode, useEffect, useState } from "react";
@@ -138,29 +139,19 @@ function WabaTable({ wabas }: { wabas: WabaView[] }) {
       </div>
       <div className="table-wrap">
         <table className="data" data-testid="waba-table">
-          <thead>
-            <tr>
-              <th scope="col">WABA</th>
-              <th scope="col">Zone · currency</th>
-              <th scope="col" className="num">
-                Events
-              </th>
-              <th scope="col">First event</th>
-              <th scope="col">Last event</th>
-              <th scope="col" className="num">
-                Delivered
-              </th>
-              <th scope="col" className="num">
-                Read
-              </th>
-              <th scope="col" className="num">
-                Failed
-              </th>
-              <th scope="col" className="num">
-                Inbound
-              </th>
-            </tr>
-          </thead>
+          <TableHead
+            columns={[
+              { label: "WABA" },
+              { label: "Zone · currency" },
+              { label: "Events", numeric: true },
+              { label: "First event" },
+              { label: "Last event" },
+              { label: "Delivered", numeric: true },
+              { label: "Read", numeric: true },
+              { label: "Failed", numeric: true },
+              { label: "Inbound", numeric: true },
+            ]}
+          />
           <tbody>
             {wabas.map((w) => (
               <tr key={w.wabaId} data-waba-id={w.wabaId}>

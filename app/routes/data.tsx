@@ -4,6 +4,7 @@ import type { MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { getLedger } from "~/.server/ledger.server";
 import { ingestRuns } from "~/.server/queries/ingest-runs";
+import { TableHead } from "~/components/table-head";
 import { quarantineList } from "~/.server/queries/quarantine-list";
 import { type ReceiverHealth, receiverHealth } from "~/.server/queries/receiver-health";
 import { formatInstant, formatInteger, MISSING } from "~/lib/format";
@@ -233,31 +234,17 @@ export default function DataPage() {
         ) : (
           <div className="table-wrap">
             <table className="data" data-testid="runs-table">
-              <thead>
-                <tr>
-                  <th scope="col">Run</th>
-                  <th scope="col">Started (UTC)</th>
-                  <th scope="col">Source</th>
-                  <th scope="col" className="num">
-                    Files
-                  </th>
-                  <th scope="col" className="num">
-                    Lines
-                  </th>
-                  <th scope="col" className="num">
-                    Payloads
-                  </th>
-                  <th scope="col" className="num">
-                    Events
-                  </th>
-                  <th scope="col" className="num">
-                    Duplicates
-                  </th>
-                  <th scope="col" className="num">
-                    Quarantined
-                  </th>
-                </tr>
-              </thead>
+              <TableHead
+                columns={[
+                  { label: "Run" },
+                  { label: "Started (UTC)" },
+                  { label: "Source" },
+                  ...["Files", "Lines", "Payloads", "Events", "Duplicates", "Quarantined"].map((label) => ({
+                    label,
+                    numeric: true,
+                  })),
+                ]}
+              />
               <tbody>
                 {runs.map((r) => (
                   <tr key={r.runId}>
