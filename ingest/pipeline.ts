@@ -7,7 +7,7 @@ import type { DuckDBConnection } from "@duckdb/node-api";
 import { type Ledger, projectRoot } from "../app/.server/db";
 import { type Progress, silentProgress } from "./progress";
 import { expandInputs, readLines, type ScannedFile, scanFile } from "./readers/scan";
-import { load } from "./steps/load";
+import { loadEvents, loadQuarantine } from "./steps/load";
 import { normalize } from "./steps/normalize";
 import {
   EVENT_KINDS,
@@ -43,6 +43,8 @@ export interface IngestSummary {
 
 // A Meta POST holds at most 1,000 updates (well under 1 MB); DuckDB reserves twice this per reader thread.
 const MAX_OBJECT_BYTES = 16 << 20;
+// Staged payloads normalized and loaded per pass: bounds the intermediate tables of a large file.
+const SLICE_RECORDS = 250_000;
 const sqlString = (s: string) => `'${s.replace(/'/g, "''")}'`;
 
 /** Turns the opt-out keyword file into one anchored regular expression. */
@@ -213,21 +215,36 @@ export async function ingestPaths(ledger: Ledger, inputs: string[], opts: Ingest
     await stageRawPath(conn, sideDir, texts);
     step("staged");
 
-    // 3. Normalize and load.
-    progress.phase("normalizing", 0.3);
-    const hashKey = ledger.hashKey;
-    await withProgress(conn, progress, 0, 1, () => normalize(conn, { now, hashKey, optOutPattern: optOutPattern() }));
+    // 3. Normalize and load, statuses and messages in slices of the stage so intermediate tables stay small
+    // (fewer spills under the memory cap); all inside the run's one transaction.
+    progress.phase("normalizing and loading", 0.5);
+    const params = { now, hashKey: ledger.hashKey, optOutPattern: optOutPattern() };
+    const slices = await stageSlices(conn);
+    const events = Object.fromEntries(EVENT_KINDS.map((k) => [k, 0])) as Record<EventKind, number>;
+    let candidates = 0;
+    const add = (r: { events: Partial<Record<EventKind, number>>; candidates: number }) => {
+      for (const [k, n] of Object.entries(r.events)) events[k as EventKind] += n;
+      candidates += r.candidates;
+    };
+    await conn.run("CREATE OR REPLACE TEMP VIEW stage_slice AS SELECT * FROM stage WHERE false");
+    for (const [i, where] of slices.entries()) {
+      await conn.run(`CREATE OR REPLACE TEMP VIEW stage_slice AS SELECT * FROM stage WHERE ${where}`);
+      await normalize(conn, params, "typed");
+      add(await loadEvents(conn, runId, ["status", "message"]));
+      progress.update(((i + 1) / slices.length) * 0.8);
+    }
+    await conn.run("DROP VIEW stage_slice; DROP TABLE stage");
+    await normalize(conn, params, "raw");
+    add(await loadEvents(conn, runId, ["quality", "template", "account", "preferences", "other"]));
     await fillQuarantineRaw(conn, texts);
     await conn.run(`
       CREATE TEMP TABLE q_final AS
       SELECT f.path, q.line_no, q.item, q.reason, coalesce(q.raw, '') AS raw
       FROM q_candidates q JOIN run_files f USING (file_id)`);
     step("normalized");
-    progress.phase("loading", 0.2);
-    const counts = await withProgress(conn, progress, 0, 1, () => load(conn, runId, now));
-    summary.events = counts.events;
-    summary.duplicates = counts.duplicates;
-    summary.quarantined = counts.quarantined;
+    summary.events = events;
+    summary.duplicates = candidates - Object.values(events).reduce((a, b) => a + b, 0);
+    summary.quarantined = await loadQuarantine(conn, runId, now);
     step("loaded");
 
     const app = await conn.createAppender("source_files");
@@ -483,6 +500,44 @@ async function fillQuarantineRaw(conn: DuckDBConnection, texts: LineTexts) {
       { raw, f: w.fileId, l: w.lineNo, i: w.item },
     );
   }
+}
+
+/**
+ * Splits the stage into predicates of about SLICE_RECORDS records, in file and line order (so the first copy of a
+ * duplicate is still the one kept): consecutive small files together, a large file by line ranges. Row ids cannot
+ * be used: inside a transaction DuckDB numbers uncommitted rows from 2^55.
+ */
+async function stageSlices(conn: DuckDBConnection): Promise<string[]> {
+  const files = await rows(
+    conn,
+    "SELECT file_id, count(*) AS n, max(line_no) AS last_line FROM stage GROUP BY file_id ORDER BY file_id",
+  );
+  const slices: string[] = [];
+  let group: number[] = [];
+  let groupRecords = 0;
+  const flush = () => {
+    if (group.length) slices.push(`file_id BETWEEN ${group[0]} AND ${group[group.length - 1]}`);
+    group = [];
+    groupRecords = 0;
+  };
+  for (const f of files) {
+    const fileId = Number(f.file_id);
+    const n = Number(f.n);
+    if (n > SLICE_RECORDS) {
+      flush();
+      const last = Number(f.last_line);
+      const step = Math.ceil(last / Math.ceil(n / SLICE_RECORDS));
+      for (let from = 0; from < last; from += step) {
+        slices.push(`file_id = ${fileId} AND line_no > ${from} AND line_no <= ${from + step}`);
+      }
+      continue;
+    }
+    if (groupRecords + n > SLICE_RECORDS) flush();
+    group.push(fileId);
+    groupRecords += n;
+  }
+  flush();
+  return slices;
 }
 
 /** A temp table filled through the appender; columns are BIGINT or VARCHAR, matching number / string cells. */

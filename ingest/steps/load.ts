@@ -15,23 +15,23 @@ const TARGETS: Array<{ kind: EventKind; candidates: string; table: string }> = [
   { kind: "other", candidates: "other_cand", table: "other_events" },
 ];
 
-export interface LoadCounts {
-  events: Record<EventKind, number>;
-  candidates: number;
-  duplicates: number;
-  quarantined: number;
-}
-
 async function count(conn: DuckDBConnection, sql: string, params?: Record<string, string | number>): Promise<number> {
   const reader = await conn.runAndReadAll(sql, params);
   return Number(reader.getRows()[0]?.[0] ?? 0);
 }
 
-/** Inserts new rows only. The first occurrence (lowest file, line) of an in-batch duplicate is the one kept. */
-export async function load(conn: DuckDBConnection, runId: number, now: string): Promise<LoadCounts> {
-  const events = {} as Record<EventKind, number>;
+/**
+ * Inserts the candidates of the given kinds that are new, and drops the candidate tables. The first occurrence
+ * (lowest file, line) of an in-batch duplicate is the one kept; later slices of a run see earlier ones as stored.
+ */
+export async function loadEvents(
+  conn: DuckDBConnection,
+  runId: number,
+  kinds: readonly EventKind[],
+): Promise<{ events: Partial<Record<EventKind, number>>; candidates: number }> {
+  const events: Partial<Record<EventKind, number>> = {};
   let candidates = 0;
-  for (const t of TARGETS) {
+  for (const t of TARGETS.filter((x) => kinds.includes(x.kind))) {
     const n = await count(conn, `SELECT count(*) FROM ${t.candidates}`);
     candidates += n;
     if (n === 0) {
@@ -64,9 +64,7 @@ export async function load(conn: DuckDBConnection, runId: number, now: string): 
     );
     await conn.run(`DROP TABLE ${t.candidates}`);
   }
-  const quarantined = await loadQuarantine(conn, runId, now);
-  const inserted = Object.values(events).reduce((a, b) => a + b, 0);
-  return { events, candidates, duplicates: candidates - inserted, quarantined };
+  return { events, candidates };
 }
 
 /** Sorted-key JSON when the text parses, so a retry with reordered keys is the same quarantined item. */
@@ -89,7 +87,7 @@ export function canonicalText(raw: string): string {
 }
 
 /** Quarantine rows are few: key them in Node (item + canonical text), keep the first of each, skip known ones. */
-async function loadQuarantine(conn: DuckDBConnection, runId: number, now: string): Promise<number> {
+export async function loadQuarantine(conn: DuckDBConnection, runId: number, now: string): Promise<number> {
   const rows = (
     await conn.runAndReadAll("SELECT path, line_no, item, reason, raw FROM q_final ORDER BY path, line_no")
   ).getRowObjectsJson();

@@ -25,8 +25,11 @@ export interface NormalizeParams {
   optOutPattern: string;
 }
 
-/** Builds every temp table the load step inserts from. Returns nothing: counts are read by the load step. */
-export async function normalize(conn: DuckDBConnection, p: NormalizeParams): Promise<void> {
+/**
+ * Builds the candidate tables the load step inserts from. `typed` reads the slice of staged payloads in view
+ * `stage_slice` (statuses and inbound messages); `raw` reads raw_stage (every other field), once per run.
+ */
+export async function normalize(conn: DuckDBConnection, p: NormalizeParams, part: "typed" | "raw"): Promise<void> {
   // Latest plausible event time: the run's start plus two days of clock skew.
   const params = {
     max_epoch: Math.floor(Date.parse(p.now) / 1000) + 172800,
@@ -78,6 +81,11 @@ export async function normalize(conn: DuckDBConnection, p: NormalizeParams): Pro
     ${prefixJoin("d.phone")}`;
   const bsuidCountry = (col: string) => `CASE WHEN regexp_matches(${col}, '^[A-Z]{2}\\.') THEN left(${col}, 2) END`;
 
+  if (part === "raw") {
+    await normalizeRawPath(run, { digits, prefixJoin, prefixCol, isoCol, bsuidCountry });
+    return;
+  }
+
   // Payload-level problems: valid JSON that is not a WhatsApp webhook.
   await run(`
     INSERT INTO q_candidates
@@ -85,13 +93,13 @@ export async function normalize(conn: DuckDBConnection, p: NormalizeParams): Pro
       CASE WHEN entry IS NULL OR len(entry) = 0 THEN 'not a webhook payload: no entry[] list'
            ELSE 'not a WhatsApp webhook: object is ' || to_json(object)::VARCHAR || ', expected "whatsapp_business_account"' END,
       NULL
-    FROM stage
+    FROM stage_slice
     WHERE entry IS NULL OR len(entry) = 0 OR (object IS NOT NULL AND object <> 'whatsapp_business_account')`);
 
   await run(`
     CREATE TEMP VIEW entries AS
     SELECT file_id, line_no, item_prefix, generate_subscripts(entry, 1) - 1 AS entry_idx, unnest(entry) AS e, has_bad_entry
-    FROM (SELECT *, list_bool_or(list_transform(entry, e -> e.id IS NULL OR e.id = '')) AS has_bad_entry FROM stage)
+    FROM (SELECT *, list_bool_or(list_transform(entry, e -> e.id IS NULL OR e.id = '')) AS has_bad_entry FROM stage_slice)
     WHERE len(entry) > 0 AND (object IS NULL OR object = 'whatsapp_business_account')`);
 
   await run(`
@@ -169,7 +177,7 @@ export async function normalize(conn: DuckDBConnection, p: NormalizeParams): Pro
       w.user_country AS recipient_country
     FROM flat LEFT JOIN (${whoLookup("flat")}) w USING (who)`);
 
-  await run("DROP VIEW st_raw; DROP VIEW mv_statuses; DROP VIEW all_changes; DROP VIEW entries; DROP TABLE stage");
+  await run("DROP VIEW st_raw; DROP VIEW mv_statuses; DROP VIEW all_changes; DROP VIEW entries");
 
   // Inbound messages.
   await run(`
@@ -204,7 +212,6 @@ export async function normalize(conn: DuckDBConnection, p: NormalizeParams): Pro
     ${prefixJoin("y.sender")}`);
 
   await run("DROP TABLE msg_raw; DROP VIEW mv; DROP TABLE changes");
-  await normalizeRawPath(run, { digits, prefixJoin, prefixCol, isoCol, bsuidCountry });
 }
 
 interface SqlHelpers {
