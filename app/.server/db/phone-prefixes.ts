@@ -1,5 +1,5 @@
 // Calling-code prefix → ISO country, built from libphonenumber-js metadata (not a hand-kept table).
-// Prefixes are prefix-free per length rule used by ingest's SQL: '1' + area code, '7' + one digit, else the code.
+// Keys are prefix-free ('1' + area code, '7' + one digit, else the ITU code), so ingest tries lengths 2, 3 and 4.
 import {
   type CountryCode,
   getCountries,
@@ -28,18 +28,4 @@ export function buildPhonePrefixes(): Array<[string, string]> {
     out.set(`7${d}`, parsePhoneNumberFromString(`+7${d}12345678`)?.country ?? (d === 6 || d === 7 ? "KZ" : "RU"));
   }
   return [...out].sort(([a], [b]) => a.localeCompare(b));
-}
-
-/** The SQL expression that cuts a digits-only phone column down to its key in phone_prefixes. */
-export function prefixKeySql(column: string, twoDigitCodes: readonly string[]): string {
-  const two = twoDigitCodes.map((c) => `'${c}'`).join(",");
-  return `CASE WHEN ${column} IS NULL OR ${column} = '' THEN NULL
-    WHEN left(${column}, 1) = '1' THEN left(${column}, 4)
-    WHEN left(${column}, 1) = '7' THEN left(${column}, 2)
-    WHEN left(${column}, 2) IN (${two}) THEN left(${column}, 2)
-    ELSE left(${column}, 3) END`;
-}
-
-export function twoDigitCallingCodes(): string[] {
-  return [...new Set(getCountries().map((c) => getCountryCallingCode(c)))].filter((c) => c.length === 2).sort();
 }
