@@ -21,7 +21,7 @@ describe("lineNumberSql", () => {
         const blankLines = isBlank.flatMap((b, i) => (b ? [i + 1] : []));
         const sql = lineNumberSql({ blankLines, lines: isBlank.length });
         const contentLines = isBlank.flatMap((b, i) => (b ? [] : [i + 1]));
-        contentLines.forEach((line, i) => expect(evalLine(sql, i + 1)).toBe(line));
+        for (const [i, line] of contentLines.entries()) expect(evalLine(sql, i + 1)).toBe(line);
       }),
     );
   });
