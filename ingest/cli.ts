@@ -8,6 +8,7 @@ import { type Ledger, LedgerLockedError, openLedger, projectRoot } from "../app/
 import { readEnv, resolveDbPath } from "../app/.server/env";
 import { formatIngestSummary, runIngest } from "./commands/ingest";
 import { formatQuarantine, listQuarantine } from "./commands/quarantine";
+import { RatesUsageError, runRates } from "./commands/rates";
 import { silentProgress } from "./progress";
 
 const HELP = `waba-ledger — WhatsApp Business messaging spend and health, on your own DuckDB file
@@ -19,6 +20,10 @@ Commands:
   ingest PATH…          load webhook logs: .jsonl .ndjson .json .log (or .gz of them), files or folders
   demo [--remove]       generate and load demo traffic; --remove deletes every demo row
   quarantine            list input that could not be loaded, with file, line and reason
+  rates list            the rate cards in pricing-data (no database needed)
+  rates diff A B        rate changes between two cards, per market and category
+  rates import FILE     add a card from Meta's rate CSV (--effective D, --model PMP|CBP, --id, --confidence,
+                        --source TEXT; --dir PATH for another pricing-data folder, also for list/diff)
 
 Options (every command):
   --db PATH             database file (default: $LEDGER_DB or data/ledger.duckdb)
@@ -59,6 +64,13 @@ async function main(argv: string[]): Promise<number> {
       "no-demo": { type: "boolean", default: false },
       remove: { type: "boolean", default: false },
       limit: { type: "string" },
+      // rates
+      dir: { type: "string" },
+      effective: { type: "string" },
+      model: { type: "string" },
+      id: { type: "string" },
+      confidence: { type: "string" },
+      source: { type: "string" },
     },
   });
   const [command, ...rest] = positionals;
@@ -97,6 +109,11 @@ async function main(argv: string[]): Promise<number> {
         const s = await withLedger(dbPath, "demo", {}, (ledger) => runDemo(ledger));
         print(s, `Demo traffic written to ${s.demo_file}\n${formatIngestSummary(s)}`);
       }
+      return 0;
+    }
+    case "rates": {
+      const out = runRates(rest, values);
+      print(out.result, out.text);
       return 0;
     }
     case "serve":
@@ -235,6 +252,6 @@ main(process.argv.slice(2)).then(
     const message = error instanceof Error ? error.message : String(error);
     process.stderr.write(`waba-ledger: ${message}\n`);
     if (process.env.WABA_LEDGER_DEBUG && error instanceof Error) process.stderr.write(`${error.stack}\n`);
-    process.exitCode = error instanceof UsageError ? 2 : 1;
+    process.exitCode = error instanceof UsageError || error instanceof RatesUsageError ? 2 : 1;
   },
 );
