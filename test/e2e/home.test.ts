@@ -4,8 +4,9 @@ import os from "node:os";
 import path from "node:path";
 import { type BrowserContext, chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type RunningServer, serverStatePath, startServer } from "../../app/.server/serve";
+import { type RunningServer, serverStatePath } from "../../app/.server/serve";
 import { tempLedger } from "../helpers/ledger";
+import { startLocalServer } from "../helpers/server";
 import { ACME, seedOverview, STRAY } from "../app/queries/overview-seed";
 
 const RESULTS = path.resolve(__dirname, "../../test-results");
@@ -21,11 +22,8 @@ describe("home and data pages in Chromium", () => {
   beforeAll(async () => {
     db = await tempLedger();
     await seedOverview(db.ledger);
-    server = await startServer({
+    server = await startLocalServer({
       dbPath: db.dbPath,
-      port: 0,
-      host: "127.0.0.1",
-      token: "",
     });
     profileDir = fs.mkdtempSync(path.join(os.tmpdir(), "waba-ledger-chromium-"));
     context = await chromium.launchPersistentContext(profileDir, {
@@ -147,10 +145,8 @@ describe("access token and command hand-over", () => {
 
   beforeAll(async () => {
     db = await tempLedger();
-    server = await startServer({
+    server = await startLocalServer({
       dbPath: db.dbPath,
-      port: 0,
-      host: "127.0.0.1",
       token: TOKEN,
       commands: async (name, args) => {
         if (name === "boom") throw Object.assign(new Error("no such thing"), { status: 422 });

@@ -3,9 +3,10 @@
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type RunningServer, startServer } from "../../app/.server/serve";
+import type { RunningServer } from "../../app/.server/serve";
 import { ingestPaths } from "../../ingest/pipeline";
 import { tempLedger } from "../helpers/ledger";
+import { startLocalServer } from "../helpers/server";
 import { fixtureBytes, makePayloads, postWebhook } from "../helpers/webhooks";
 
 const TOKEN = "dashboard-token-1";
@@ -33,10 +34,8 @@ describe("receiver in a running dashboard", () => {
 
   beforeAll(async () => {
     db = await tempLedger();
-    server = await startServer({
+    server = await startLocalServer({
       dbPath: db.dbPath,
-      port: 0,
-      host: "127.0.0.1",
       token: TOKEN,
       webhook: { appSecrets: [SECRET], verifyToken: "vt", segmentMaxAgeMs: 50 },
       ingest: (paths) => tracked("receiver", () => ingestPaths(db.ledger, paths, { source: "receiver" })),

@@ -6,9 +6,10 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Ledger } from "../../app/.server/db";
 import { signBody } from "../../app/.server/receiver/signature";
-import { type RunningServer, startServer } from "../../app/.server/serve";
+import type { RunningServer } from "../../app/.server/serve";
 import { ingestPaths } from "../../ingest/pipeline";
 import { EVENT_TABLES, FIXTURES, fixtureFiles, tempLedger } from "../helpers/ledger";
+import { startLocalServer } from "../helpers/server";
 import { fixtureBytes, makePayloads, postWebhook, WEBHOOK_PATH } from "../helpers/webhooks";
 
 const OLD_SECRET = "app-secret-2025";
@@ -51,11 +52,8 @@ describe("webhook receiver over HTTP", () => {
   beforeAll(async () => {
     db = await tempLedger();
     logDir = path.join(db.dir, "webhooks");
-    server = await startServer({
+    server = await startLocalServer({
       dbPath: db.dbPath,
-      port: 0,
-      host: "127.0.0.1",
-      token: "",
       webhook: {
         verifyToken: VERIFY_TOKEN,
         appSecrets: [NEW_SECRET, OLD_SECRET],
@@ -260,11 +258,8 @@ describe("webhook receiver over HTTP", () => {
     expect(names).toHaveLength(46);
     const fresh = await tempLedger();
     const reference = await tempLedger();
-    const own = await startServer({
+    const own = await startLocalServer({
       dbPath: fresh.dbPath,
-      port: 0,
-      host: "127.0.0.1",
-      token: "",
       webhook: { appSecrets: [NEW_SECRET], segmentMaxAgeMs: 100 },
       ingest: (paths) => ingestPaths(fresh.ledger, paths, { source: "receiver" }),
     });
@@ -325,11 +320,8 @@ describe("webhook receiver without configuration", () => {
   let server: RunningServer;
   beforeAll(async () => {
     db = await tempLedger();
-    server = await startServer({
+    server = await startLocalServer({
       dbPath: db.dbPath,
-      port: 0,
-      host: "127.0.0.1",
-      token: "",
       webhook: { appSecrets: [], verifyToken: undefined },
     });
   });
