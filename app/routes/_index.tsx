@@ -10,53 +10,31 @@ import { formatInstant, formatInteger, formatShare, isValidTimeZone } from "~/li
 
 export const meta: MetaFunction = () => [{ title: "Overview · WABA Ledger" }];
 
-export interface WabaView {
-  wabaId: string;
+/** An overview row shaped for the page: the query's counts as they are, plus label and zone-local times. */
+export type WabaView = Omit<WabaOverviewRow, "name"> & {
   /** The account name, or the id when the WABA is only known from events. */
   label: string;
   named: boolean;
-  timeZone: string;
-  timeZoneAssumed: boolean;
   /** The stored zone name is not one the runtime knows; times are shown in UTC instead. */
   timeZoneInvalid: boolean;
-  currency: string;
-  currencyAssumed: boolean;
-  isDemo: boolean;
-  eventCount: number;
   /** "YYYY-MM-DD HH:mm" wall-clock time in `timeZone`, or "—". */
   firstEvent: string;
   lastEvent: string;
-  /** The same instants in ISO-8601 UTC, for a hover hint. */
-  firstEventAt: string | null;
-  lastEventAt: string | null;
-  deliveredCount: number;
-  readCount: number;
-  failedCount: number;
-  inboundCount: number;
-}
+};
 
 function toWabaView(row: WabaOverviewRow): WabaView {
   const timeZoneInvalid = !isValidTimeZone(row.timeZone);
   const zone = timeZoneInvalid ? "UTC" : row.timeZone;
+  const { name, ...counts } = row;
   return {
-    wabaId: row.wabaId,
-    label: row.name ?? row.wabaId,
-    named: row.name !== null && row.name !== "",
+    ...counts,
+    label: name ?? row.wabaId,
+    named: name !== null && name !== "",
     timeZone: zone,
     timeZoneAssumed: row.timeZoneAssumed || timeZoneInvalid,
     timeZoneInvalid,
-    currency: row.currency,
-    currencyAssumed: row.currencyAssumed,
-    isDemo: row.isDemo,
-    eventCount: row.eventCount,
     firstEvent: formatInstant(row.firstEventAt, zone),
     lastEvent: formatInstant(row.lastEventAt, zone),
-    firstEventAt: row.firstEventAt,
-    lastEventAt: row.lastEventAt,
-    deliveredCount: row.deliveredCount,
-    readCount: row.readCount,
-    failedCount: row.failedCount,
-    inboundCount: row.inboundCount,
   };
 }
 
