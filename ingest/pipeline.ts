@@ -70,14 +70,13 @@ export async function ingestPaths(ledger: Ledger, inputs: string[], opts: Ingest
   const progress = opts.progress ?? silentProgress;
   const step = opts.onStep ?? (() => {});
   const { files, problems } = expandInputs(inputs);
-  const emptyEvents = Object.fromEntries(EVENT_KINDS.map((k) => [k, 0])) as Record<EventKind, number>;
   const summary: IngestSummary = {
     run_id: null,
     files: files.length,
     unchanged_files: 0,
     lines: 0,
     payloads: 0,
-    events: { ...emptyEvents },
+    events: noEvents(),
     duplicates: 0,
     quarantined: 0,
     problems,
@@ -220,7 +219,7 @@ export async function ingestPaths(ledger: Ledger, inputs: string[], opts: Ingest
     progress.phase("normalizing and loading", 0.5);
     const params = { now, hashKey: ledger.hashKey, optOutPattern: optOutPattern() };
     const slices = await stageSlices(conn);
-    const events = Object.fromEntries(EVENT_KINDS.map((k) => [k, 0])) as Record<EventKind, number>;
+    const events = noEvents();
     let candidates = 0;
     const add = (r: { events: Partial<Record<EventKind, number>>; candidates: number }) => {
       for (const [k, n] of Object.entries(r.events)) events[k as EventKind] += n;
@@ -319,6 +318,8 @@ export function lineNumberSql(s: Pick<ScannedFile, "blankLines" | "lines">): str
     .join(" ");
   return `s.rec + CASE ${cases} ELSE 0 END`;
 }
+
+const noEvents = () => Object.fromEntries(EVENT_KINDS.map((k) => [k, 0])) as Record<EventKind, number>;
 
 type Verdict = { ok: true; text: string } | { ok: false; reason: string };
 
